@@ -1,0 +1,129 @@
+//! Chapter 1: a raw TCP server, the first program of the post this book grew from.
+//!
+//! For each connection it prints who connected (the *peer's* address), prints the
+//! first chunk of bytes that arrives, replies `test` and closes the connection.
+//!
+//! Try it: `cargo run -p ch01-raw-server`, then in a second terminal
+//! `printf 'hello' | nc 127.0.0.1 5000`.
+//!
+//! Later chapters reuse [`listen`], [`serve`] and [`printable_lines`].
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+// ANCHOR: listen
+/// Binds `addr` and prints the address actually bound: the program's first line.
+/// On failure it returns the one line that tells the reader what to do.
+pub async fn listen(program: &str, addr: &str) -> Result<TcpListener, String> {
+    let cannot = |err: io::Error| {
+        let hint = match err.kind() {
+            io::ErrorKind::AddrInUse => {
+                " (is another chapter still running? stop it, or try --addr 127.0.0.1:0)"
+            }
+            io::ErrorKind::PermissionDenied => " (ports below 1024 need root; pick another port)",
+            _ => "",
+        };
+        format!("{program}: cannot listen on {addr}: {err}{hint}")
+    };
+    let listener = TcpListener::bind(addr).await.map_err(cannot)?;
+    let local = listener.local_addr().map_err(cannot)?;
+    println!("listening on {local}");
+    Ok(listener)
+}
+// ANCHOR_END: listen
+
+// ANCHOR: serve
+/// Accepts connections until Ctrl-C. Each connection runs in its own task, so a
+/// slow or silent client never holds up the next one; a connection's error is
+/// one line naming the peer, and the server goes on.
+pub async fn serve<H, F>(program: &str, listener: TcpListener, handler: H)
+where
+    H: Fn(TcpStream, SocketAddr) -> F,
+    F: Future<Output = io::Result<()>> + Send + 'static,
+{
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let connection = handler(stream, peer);
+                    tokio::spawn(async move {
+                        if let Err(err) = connection.await {
+                            println!("{peer}: connection failed: {err}");
+                        }
+                    });
+                }
+                Err(err) => {
+                    // e.g. "Too many open files": say so, breathe, keep accepting
+                    println!("{program}: accept failed: {err}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+        }
+    }
+    println!("{program}: shutting down");
+}
+// ANCHOR_END: serve
+
+// ANCHOR: handle_connection
+/// The seed's `socket.on('data')` handler: print the first chunk, reply `test`, close.
+pub async fn handle_connection(mut stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
+    // `peer` is the other end; the seed printed socket.address(), which is our own end
+    println!("{peer}: connected");
+
+    let mut buf = [0; 1024];
+    let n = stream.read(&mut buf).await?;
+    if n == 0 {
+        println!("{peer}: closed without sending anything");
+        return Ok(());
+    }
+    println!("{peer}: received {n} bytes:\n{}", printable_lines(&buf[..n]));
+
+    // four bytes out, then our FIN: shutdown() is what Node's socket.end() does
+    stream.write_all(b"test").await?;
+    stream.shutdown().await?;
+    println!("{peer}: replied \"test\" and closed");
+    Ok(())
+} // `stream` is dropped here: the socket is closed for reading too
+// ANCHOR_END: handle_connection
+
+// ANCHOR: printable
+/// Shows bytes as text a terminal can print safely: valid UTF-8 as is, control
+/// bytes and invalid bytes as escapes (`\r`, `\n`, `\x00`, `\xff`), backslash as `\\`.
+pub fn printable(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
+}
+
+/// Like [`printable`], but one indented output line per received line, so a
+/// request reads top to bottom; each line still shows its `\r\n`.
+pub fn printable_lines(bytes: &[u8]) -> String {
+    bytes
+        .split_inclusive(|&b| b == b'\n')
+        .map(|line| format!("    {}", printable(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+// ANCHOR_END: printable
