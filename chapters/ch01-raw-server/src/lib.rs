@@ -84,7 +84,10 @@ pub async fn handle_connection(mut stream: TcpStream, peer: SocketAddr) -> io::R
         println!("{peer}: closed without sending anything");
         return Ok(());
     }
-    println!("{peer}: received {n} bytes:\n{}", printable_lines(&buf[..n]));
+    println!(
+        "{peer}: received {n} bytes:\n{}",
+        printable_lines(&buf[..n])
+    );
 
     // four bytes out, then our FIN: shutdown() is what Node's socket.end() does
     stream.write_all(b"test").await?;

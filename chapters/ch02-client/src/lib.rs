@@ -40,7 +40,11 @@ pub async fn run(mut stream: TcpStream) -> io::Result<()> {
     let mut received = Vec::new();
     stream.read_to_end(&mut received).await?;
     if !received.is_empty() {
-        println!("received {} bytes: {}", received.len(), ch01_raw_server::printable(&received));
+        println!(
+            "received {} bytes: {}",
+            received.len(),
+            ch01_raw_server::printable(&received)
+        );
     }
     println!("closed: the server sent its FIN too");
     Ok(())

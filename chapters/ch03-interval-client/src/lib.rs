@@ -126,6 +126,10 @@ pub fn stdin_ticks() -> mpsc::Receiver<()> {
 
 /// Prints the first line: both ends of the new connection.
 pub fn announce(stream: &TcpStream) -> io::Result<()> {
-    println!("connect: {} -> {}", stream.local_addr()?, stream.peer_addr()?);
+    println!(
+        "connect: {} -> {}",
+        stream.local_addr()?,
+        stream.peer_addr()?
+    );
     Ok(())
 }

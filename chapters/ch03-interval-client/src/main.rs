@@ -41,7 +41,16 @@ async fn main() {
         eprintln!("{PROGRAM}: connection to {} failed: {err}", args.addr);
         std::process::exit(1);
     }
-    let ticks = if args.manual { stdin_ticks() } else { interval_ticks(args.interval) };
-    let options = Options { count: args.count, timeout: args.timeout };
+    let ticks = if args.manual {
+        stdin_ticks()
+    } else {
+        interval_ticks(args.interval)
+    };
+    let options = Options {
+        count: args.count,
+        timeout: args.timeout,
+    };
     ch03_interval_client::run(stream, ticks, options).await;
+    // exit now: with --manual, tokio's stdin thread may still sit in a blocking read
+    std::process::exit(0);
 }

@@ -35,7 +35,10 @@ pub async fn handle_connection(
             println!("{peer}: the client sent FIN, closing our side too");
             return Ok(());
         }
-        println!("{peer}: received {n} bytes:\n{}", printable_lines(&buf[..n]));
+        println!(
+            "{peer}: received {n} bytes:\n{}",
+            printable_lines(&buf[..n])
+        );
         stream.write_all(b"test").await?;
     }
 }

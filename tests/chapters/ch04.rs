@@ -1,0 +1,105 @@
+use crate::support::{Client, Normalizer, Program};
+
+/// The server never closes first: it answers every chunk until the client sends FIN.
+#[test]
+fn conversation_until_the_client_closes() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Client::connect(addr);
+    for line in [&b"hello\n"[..], b"still here\n", b"bye\n"] {
+        client.write(line);
+        assert_eq!(client.read_exact(4), b"test");
+        server.wait_for("received");
+    }
+    client.shutdown_write();
+    assert_eq!(client.read_to_end(), b"");
+    server.wait_for("sent FIN");
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("conversation", ports.apply(&server.interrupt().stdout));
+}
+
+/// TCP is a byte stream: the server's two writes of `test` are read by the client
+/// in one read, once both have arrived. Message boundaries are not kept.
+#[test]
+fn two_writes_one_read() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"one");
+    server.wait_for("received");
+    client.write(b"two");
+    server.wait_for("received");
+
+    // wait (bounded) until both replies sit in our receive buffer, then read once
+    let mut buf = [0; 64];
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    while client.stream.peek(&mut buf).expect("peek") < 8 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the two replies never arrived"
+        );
+    }
+    assert_eq!(client.read_once(), Ok(b"testtest".to_vec()));
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("two_writes_server", ports.apply(&server.interrupt().stdout));
+}
+
+/// A client that never says anything is closed after the idle timeout.
+#[test]
+fn idle_timeout_closes() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &["--idle-timeout", "50ms"]);
+    let mut client = Client::connect(addr);
+    assert_eq!(client.read_to_end(), b"");
+    server.wait_for("nothing received for 50ms");
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("idle_timeout", ports.apply(&server.interrupt().stdout));
+}
+
+/// A client that vanishes with a reset: one line naming it; the next client is served.
+#[test]
+fn reset_by_peer() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"hi");
+    assert_eq!(client.read_exact(4), b"test");
+    server.wait_for("received");
+    client.reset();
+    server.wait_for("connection failed");
+
+    let mut next = Client::connect(addr);
+    next.write(b"next");
+    assert_eq!(next.read_exact(4), b"test");
+    server.wait_for("received");
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("reset", ports.apply(&server.interrupt().stdout));
+}
+
+/// A megabyte at once: answered chunk by chunk (how many chunks is up to the
+/// kernel), nothing lost, and the server goes on.
+#[test]
+fn a_megabyte() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Client::connect(addr);
+    client.write(&vec![b'x'; 1 << 20]);
+    client.shutdown_write();
+    let replies = client.read_to_end();
+    assert!(
+        !replies.is_empty() && replies.chunks(4).all(|r| r == b"test"),
+        "{replies:?}"
+    );
+    server.wait_for("sent FIN");
+
+    let received: usize = server
+        .transcript()
+        .lines()
+        .filter_map(|l| l.split(": received ").nth(1))
+        .filter_map(|r| r.split(' ').next()?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(received, 1 << 20);
+    assert_eq!(
+        replies.len() / 4,
+        server.transcript().matches(": received ").count()
+    );
+}

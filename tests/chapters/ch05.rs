@@ -1,0 +1,212 @@
+use std::net::SocketAddr;
+use std::process::Command;
+
+use crate::support::{Client, Normalizer, Program, visible};
+
+/// Runs the real curl against `addr`; `None` (with one line saying so) where curl
+/// is not installed, except in CI, where a missing curl fails the test.
+fn curl(args: &[&str], addr: SocketAddr) -> Option<std::process::Output> {
+    let url = format!("http://{addr}/");
+    match Command::new("curl")
+        .args(["--silent", "--show-error", "--max-time", "20"])
+        .args(args)
+        .arg(&url)
+        .output()
+    {
+        Ok(output) => Some(output),
+        Err(err) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: curl is not installed ({err}); install it to run this test");
+            None
+        }
+        Err(err) => panic!("curl is required in CI: {err}"),
+    }
+}
+
+/// curl gets a valid response: exit status 0, the status line, the fields, the page.
+#[test]
+fn curl_reads_the_response() {
+    let (mut server, addr) = Program::server("ch05-raw-http", &[]);
+    let Some(output) = curl(&["--include"], addr) else {
+        return;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    server.wait_for("answered");
+
+    let mut ports = Normalizer::new(addr);
+    let shown = format!(
+        "$ curl --include http://127.0.0.1:{}/\n{}",
+        addr.port(),
+        visible(&output.stdout)
+    );
+    insta::assert_snapshot!("curl", ports.apply(&shown));
+    insta::assert_snapshot!("curl_server", ports.apply(&server.interrupt().stdout));
+}
+
+/// The seed's response: curl refuses it, because its first line is not a status line.
+#[test]
+fn curl_rejects_the_seed_response() {
+    let (mut server, addr) = Program::server("ch05-raw-http", &["--seed-response"]);
+    let Some(output) = curl(&["--include"], addr) else {
+        return;
+    };
+    assert_eq!(output.status.code(), Some(1), "curl's exit status");
+    server.wait_for("sent the seed's response");
+    let Some(raw) = curl(&["--http0.9"], addr) else {
+        return;
+    };
+    assert!(raw.status.success());
+    server.wait_for("sent the seed's response");
+
+    let mut ports = Normalizer::new(addr);
+    let shown = format!(
+        "$ curl --include http://127.0.0.1:{port}/\n{}\
+         $ curl --http0.9 http://127.0.0.1:{port}/\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        visible(&raw.stdout),
+        port = addr.port()
+    );
+    insta::assert_snapshot!("curl_seed", ports.apply(&shown));
+    insta::assert_snapshot!("curl_seed_server", ports.apply(&server.interrupt().stdout));
+}
+
+/// The exact bytes: CRLF line ends, a Date in IMF-fixdate, Content-Length in bytes.
+#[test]
+fn response_bytes() {
+    let (server, addr) = Program::server("ch05-raw-http", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    let response = client.read_to_end();
+    let text = String::from_utf8(response.clone()).expect("UTF-8 response");
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .expect("an empty line ends the head");
+    assert!(head.lines().all(|line| !line.is_empty()));
+    assert_eq!(
+        head.matches("\r\n").count(),
+        head.lines().count() - 1,
+        "every line ends in CRLF"
+    );
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .expect("Content-Length");
+    assert_eq!(length.parse::<usize>().expect("a number"), body.len());
+    assert!(
+        body.chars().count() < body.len(),
+        "the body has multi-byte characters"
+    );
+    let date = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Date: "))
+        .expect("Date");
+    assert!(is_imf_fixdate(date), "{date}");
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("response_bytes", ports.apply(&visible(&response)));
+    drop(server);
+}
+
+/// HEAD: the same header fields, Content-Length included, and no body.
+#[test]
+fn head_has_no_body() {
+    let (_server, addr) = Program::server("ch05-raw-http", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    let response = String::from_utf8(client.read_to_end()).expect("UTF-8");
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(response.ends_with("\r\n\r\n"), "no body: {response}");
+    assert!(response.contains("Content-Length: 1"), "{response}");
+}
+
+/// Wrong requests get their status, and the server goes on: garbage (400), no
+/// Host in HTTP/1.1 (400), POST (405), a 20 KB head (431), a client that says
+/// nothing (timeout), one that closes at once, and one that resets.
+#[test]
+fn bad_requests_get_one_line_each() {
+    let (mut server, addr) = Program::server("ch05-raw-http", &["--head-timeout", "50ms"]);
+    let status_of = |request: &[u8], shutdown: bool| {
+        let mut client = Client::connect(addr);
+        client.write(request);
+        if shutdown {
+            client.shutdown_write();
+        }
+        let response = client.read_to_end();
+        String::from_utf8_lossy(&response)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+
+    assert_eq!(
+        status_of(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", true),
+        "HTTP/1.1 400 Bad Request"
+    );
+    server.wait_for("answered 400");
+    assert_eq!(
+        status_of(b"GET / HTTP/1.1\r\n\r\n", false),
+        "HTTP/1.1 400 Bad Request"
+    );
+    server.wait_for("answered 400");
+    assert_eq!(
+        status_of(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+            false
+        ),
+        "HTTP/1.1 405 Method Not Allowed"
+    );
+    server.wait_for("answered 405");
+    let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
+    huge.extend(std::iter::repeat_n(b"X-Filler: 0123456789abcdef\r\n", 800).flatten());
+    assert_eq!(
+        status_of(&huge, false),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+    server.wait_for("answered 431");
+
+    let mut silent = Client::connect(addr);
+    assert_eq!(silent.read_to_end(), b"", "closed after the head timeout");
+    server.wait_for("no complete request within 50ms");
+    Client::connect(addr).shutdown_write();
+    server.wait_for("closed without sending a request");
+    let mut vanishing = Client::connect(addr);
+    vanishing.write(b"GET / HT");
+    server.wait_for("connected");
+    vanishing.reset();
+    server.wait_for("connection failed");
+
+    assert_eq!(
+        status_of(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", false),
+        "HTTP/1.1 200 OK"
+    );
+    server.wait_for("answered 200");
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("bad_requests", ports.apply(&server.interrupt().stdout));
+}
+
+/// The close does not reset the connection: bytes the server never reads (here a
+/// second, pipelined request) are drained after its FIN, so the client reads the
+/// whole response instead of "connection reset by peer".
+#[test]
+fn close_without_reset() {
+    let (_server, addr) = Program::server("ch05-raw-http", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+    let response = client.read_to_end();
+    assert!(response.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert!(response.ends_with(b"</html>\n"));
+}
+
+fn is_imf_fixdate(date: &str) -> bool {
+    // e.g. "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 §5.6.7)
+    let b = date.as_bytes();
+    date.len() == 29
+        && ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].contains(&&date[..3])
+        && &date[3..5] == ", "
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && date.ends_with(" GMT")
+}

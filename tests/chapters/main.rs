@@ -1,0 +1,10 @@
+//! Every chapter of Part I, run as the real binary over real loopback sockets.
+//! The transcripts the book shows are the snapshots asserted here.
+
+mod support;
+
+mod ch01;
+mod ch02;
+mod ch03;
+mod ch04;
+mod ch05;

@@ -1,0 +1,397 @@
+//! Shared machinery for the chapter tests: build the chapters once, start one on
+//! port 0 and learn its address, read its lines with a deadline, drive a client
+//! over real loopback sockets, and normalise what changes from run to run.
+//!
+//! Every wait here is bounded by [`WAIT`]: a hang fails the test with the
+//! transcript so far instead of freezing the suite.
+
+#![allow(dead_code)] // each test module uses its own part of the harness
+
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The longest any single step may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+const CHAPTERS: [&str; 5] = [
+    "ch01-raw-server",
+    "ch02-client",
+    "ch03-interval-client",
+    "ch04-keep-alive",
+    "ch05-raw-http",
+];
+
+/// The path of a chapter's binary, built (once per test run) with the same cargo
+/// and profile as this test, exactly as `cargo run -p <chapter>` builds it.
+pub fn binary(chapter: &str) -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let mut build = Command::new(env!("CARGO"));
+        build.args(["build", "--quiet", "--bins"]);
+        for name in CHAPTERS {
+            build.args(["-p", name]);
+        }
+        if !cfg!(debug_assertions) {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build for the chapters");
+        assert!(status.success(), "cargo build of the chapters failed");
+        // this test runs as target/<profile>/deps/chapters-<hash>
+        let exe = std::env::current_exe().expect("test executable path");
+        exe.parent()
+            .and_then(|deps| deps.parent())
+            .expect("target dir")
+            .to_path_buf()
+    });
+    dir.join(chapter)
+}
+
+/// A line a program printed, or the end of its output.
+enum Event {
+    Line(String),
+    Eof,
+}
+
+/// A running chapter binary. Dropping it kills the process, so a failing test
+/// never leaves one behind.
+pub struct Program {
+    pub name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<Event>,
+    stderr: Receiver<String>,
+    /// What the reader's terminal shows: the command, then every line so far.
+    transcript: Vec<String>,
+    done: bool,
+}
+
+/// What a program printed by the time it exited.
+pub struct Output {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Program {
+    /// Starts `chapter` with `args`; the transcript begins with the command a
+    /// reader would type (`--addr` left out: the normalised ports match the default).
+    pub fn start(chapter: &str, args: &[&str]) -> Program {
+        let mut child = Command::new(binary(chapter))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {chapter}: {err}"));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let (line_tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = std::io::BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                match std::io::BufRead::read_line(&mut reader, &mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        let line = line.strip_suffix('\n').unwrap_or(&line).to_string();
+                        if line_tx.send(Event::Line(line)).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+            let _ = line_tx.send(Event::Eof);
+        });
+        let (err_tx, stderr_rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stderr.read_to_string(&mut text);
+            let _ = err_tx.send(text);
+        });
+        Program {
+            name: chapter.to_string(),
+            stdin: child.stdin.take(),
+            child,
+            lines,
+            stderr: stderr_rx,
+            transcript: vec![command_line(chapter, args)],
+            done: false,
+        }
+    }
+
+    /// Starts a server chapter on `127.0.0.1:0` and reads its first line,
+    /// `listening on ADDR`, to learn the address the OS chose.
+    pub fn server(chapter: &str, args: &[&str]) -> (Program, SocketAddr) {
+        let mut all = vec!["--addr", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        let mut server = Program::start(chapter, &all);
+        let first = server.line();
+        let addr = first
+            .strip_prefix("listening on ")
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("{chapter}: expected `listening on ADDR`, got {first:?}"));
+        (server, addr)
+    }
+
+    /// The next line the program prints (panics after [`WAIT`], showing what came so far).
+    pub fn line(&mut self) -> String {
+        match self.lines.recv_timeout(WAIT) {
+            Ok(Event::Line(line)) => {
+                self.transcript.push(line.clone());
+                line
+            }
+            Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
+                self.done = true;
+                panic!(
+                    "{} ended its output; so far:\n{}",
+                    self.name,
+                    self.transcript()
+                )
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                panic!(
+                    "{} printed nothing for {WAIT:?}; so far:\n{}",
+                    self.name,
+                    self.transcript()
+                )
+            }
+        }
+    }
+
+    /// Reads lines up to and including the first one that contains `needle`.
+    pub fn wait_for(&mut self, needle: &str) -> String {
+        loop {
+            let line = self.line();
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    /// Presses Enter in the program's terminal (`--manual` ticks); the transcript
+    /// shows it as `<Enter>`.
+    pub fn press_enter(&mut self) {
+        self.transcript.push("<Enter>".to_string());
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        stdin
+            .write_all(b"\n")
+            .and_then(|()| stdin.flush())
+            .expect("write to the program's stdin");
+    }
+
+    /// Closes the program's standard input (Ctrl-D in a terminal).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Everything shown so far, one line each.
+    pub fn transcript(&self) -> String {
+        self.transcript.join("\n") + "\n"
+    }
+
+    /// Waits for the program to exit by itself, collecting the rest of its output.
+    pub fn finish(mut self) -> Output {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("poll the child") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not exit within {WAIT:?}; so far:\n{}",
+                self.name,
+                self.transcript()
+            );
+            thread::sleep(Duration::from_millis(5)); // polling for exit, not synchronising
+        };
+        self.collect(status)
+    }
+
+    /// Sends SIGINT (Ctrl-C), waits for the program to exit, collects its output.
+    pub fn interrupt(self) -> Output {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -INT {pid} failed");
+        self.finish()
+    }
+
+    fn collect(&mut self, status: ExitStatus) -> Output {
+        while !self.done {
+            match self.lines.recv_timeout(WAIT) {
+                Ok(Event::Line(line)) => self.transcript.push(line),
+                Ok(Event::Eof) | Err(_) => self.done = true,
+            }
+        }
+        let stderr = self.stderr.recv_timeout(WAIT).unwrap_or_default();
+        Output {
+            status,
+            stdout: self.transcript(),
+            stderr,
+        }
+    }
+}
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command_line(chapter: &str, args: &[&str]) -> String {
+    let mut shown = Vec::new();
+    let mut args = args.iter();
+    while let Some(&arg) = args.next() {
+        if arg == "--addr" {
+            args.next();
+        } else {
+            shown.push(arg);
+        }
+    }
+    let mut line = format!("$ cargo run -p {chapter}");
+    if !shown.is_empty() {
+        line += &format!(" -- {}", shown.join(" "));
+    }
+    line
+}
+
+/// A test's own TCP client: blocking std sockets, every read bounded by [`WAIT`].
+pub struct Client {
+    pub stream: TcpStream,
+}
+
+impl Client {
+    pub fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect_timeout(&addr, WAIT).expect("connect to the chapter");
+        stream
+            .set_read_timeout(Some(WAIT))
+            .expect("set read timeout");
+        stream
+            .set_write_timeout(Some(WAIT))
+            .expect("set write timeout");
+        Client { stream }
+    }
+
+    pub fn local_port(&self) -> u16 {
+        self.stream.local_addr().expect("local address").port()
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).expect("write to the chapter");
+    }
+
+    /// Sends our FIN: we will write no more, but can still read.
+    pub fn shutdown_write(&mut self) {
+        self.stream
+            .shutdown(Shutdown::Write)
+            .expect("shutdown(Write)");
+    }
+
+    /// Reads exactly `n` bytes.
+    pub fn read_exact(&mut self, n: usize) -> Vec<u8> {
+        let mut buf = vec![0; n];
+        self.stream
+            .read_exact(&mut buf)
+            .expect("read from the chapter");
+        buf
+    }
+
+    /// Reads until the peer's FIN.
+    pub fn read_to_end(&mut self) -> Vec<u8> {
+        let mut buf = Vec::new();
+        self.stream
+            .read_to_end(&mut buf)
+            .expect("read to the chapter's FIN");
+        buf
+    }
+
+    /// Reads once; `Err` carries the error kind (e.g. a reset).
+    pub fn read_once(&mut self) -> Result<Vec<u8>, ErrorKind> {
+        let mut buf = vec![0; 64 * 1024];
+        match self.stream.read(&mut buf) {
+            Ok(n) => Ok(buf[..n].to_vec()),
+            Err(err) => Err(err.kind()),
+        }
+    }
+
+    /// Vanishes abruptly: closes with SO_LINGER 0, so the kernel sends RST, not FIN.
+    pub fn reset(self) {
+        socket2::SockRef::from(&self.stream)
+            .set_linger(Some(Duration::ZERO))
+            .expect("set SO_LINGER 0");
+    }
+}
+
+/// A port on which nothing listens (bound, then released).
+pub fn unused_addr() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address")
+}
+
+/// Replaces what changes from run to run, consistently across the transcripts of one
+/// scenario: the server's port becomes the default `5000`, each ephemeral port
+/// `<port-1>`, `<port-2>`… in order of appearance; curl's version and the `Date`
+/// header value become placeholders.
+pub struct Normalizer {
+    ports: HashMap<String, String>,
+}
+
+impl Normalizer {
+    pub fn new(server: SocketAddr) -> Normalizer {
+        let mut ports = HashMap::new();
+        ports.insert(server.port().to_string(), "5000".to_string());
+        Normalizer { ports }
+    }
+
+    pub fn apply(&mut self, text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find("127.0.0.1:") {
+            let (before, after) = rest.split_at(at + "127.0.0.1:".len());
+            out.push_str(before);
+            let digits = after.chars().take_while(char::is_ascii_digit).count();
+            let port = &after[..digits];
+            if digits > 0 && port != "0" {
+                let next = format!("<port-{}>", self.ports.len());
+                out.push_str(self.ports.entry(port.to_string()).or_insert(next));
+            } else {
+                out.push_str(port);
+            }
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        out.lines().map(placeholders).collect::<Vec<_>>().join("\n") + "\n"
+    }
+}
+
+fn placeholders(line: &str) -> String {
+    if let Some(at) = line.find("curl/") {
+        let end = line[at..]
+            .find(|c: char| c == '\\' || c.is_whitespace())
+            .map_or(line.len(), |e| at + e);
+        return format!("{}curl/<version>{}", &line[..at], &line[end..]);
+    }
+    if let Some(rest) = line.strip_prefix("Date: ") {
+        let end = rest.find('\\').unwrap_or(rest.len());
+        return format!("Date: <date>{}", &rest[end..]);
+    }
+    line.to_string()
+}
+
+/// Shows bytes with `\r\n` visible, one line per received line, like the chapters do.
+pub fn visible(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split_inclusive('\n')
+        .map(|line| line.replace('\r', "\\r").replace('\n', "\\n") + "\n")
+        .collect()
+}
