@@ -48,7 +48,7 @@ pub fn includes(content: &str, page_dir: &Path) -> Vec<Include> {
                 .map(str::to_string);
             Some(Include {
                 directive,
-                file: page_dir.join(file),
+                file: normalize(&page_dir.join(file)),
                 anchor,
             })
         })
@@ -83,4 +83,20 @@ pub fn check_include(include: &Include) -> Option<String> {
             missing.join(" and no ")
         ))
     }
+}
+
+/// `a/b/../c` → `a/c`, without touching the file system (the file may not exist).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

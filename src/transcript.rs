@@ -43,7 +43,7 @@ pub fn transcript_paths(content: &str, page_dir: &Path) -> Vec<PathBuf> {
         .captures_iter(content)
         .filter(|caps| caps.get(1).is_none())
         .filter_map(|caps| caps.get(2))
-        .map(|path| page_dir.join(path.as_str()))
+        .map(|path| crate::checks::normalize(&page_dir.join(path.as_str())))
         .collect()
 }
 
@@ -76,7 +76,7 @@ impl Preprocessor for Transcript {
                         return whole[1..].to_string();
                     }
                     let target = caps.get(2).map_or("", |m| m.as_str());
-                    let read = read_transcript(&page_dir.join(target))
+                    let read = read_transcript(&crate::checks::normalize(&page_dir.join(target)))
                         .map_err(|err| err.replace(&format!("{}/", ctx.root.display()), ""));
                     match read {
                         Ok(body) => body,

@@ -1,0 +1,174 @@
+//! Korean search, checked without a browser or node: the generated index holds the Hangul
+//! tokens, and queries run against it the way elasticlunr.js runs them with
+//! `book/theme/search-hangul.js` loaded (Unicode trimmer, one particle dropped, English
+//! stop words and stemmer, prefix expansion, AND of the words).
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use elasticlunr::Language;
+use regex::Regex;
+use serde_json::Value;
+use tcp_http_book::search::{FIELDS, is_hangul, read_index};
+
+use crate::support::{root, site};
+
+fn index(language: &str) -> Value {
+    read_index(&site().join(language).join("searchindex.js")).unwrap()
+}
+
+/// The particles search-hangul.js drops, read from the script itself so the two cannot drift.
+fn particles() -> Vec<String> {
+    let js = fs::read_to_string(root().join("book/theme/search-hangul.js")).unwrap();
+    let list = Regex::new(r"(?s)PARTICLES = \[(.*?)\]").unwrap();
+    let list = &list.captures(&js).expect("PARTICLES in search-hangul.js")[1];
+    Regex::new(r"'([^']+)'")
+        .unwrap()
+        .captures_iter(list)
+        .map(|c| c[1].to_string())
+        .collect()
+}
+
+/// What the searcher makes of a query: elasticlunr's tokenizer, then the pipeline.
+fn query_tokens(query: &str) -> Vec<String> {
+    let english = elasticlunr::lang::English::new().make_pipeline();
+    let particles = particles();
+    query
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            w.to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric() && c != '_')
+                .to_string()
+        })
+        .filter_map(|w| {
+            if w.chars().all(is_hangul) && !w.is_empty() {
+                let stripped = particles
+                    .iter()
+                    .find(|p| w.chars().count() >= p.chars().count() + 2 && w.ends_with(p.as_str()))
+                    .map_or(w.clone(), |p| w[..w.len() - p.len()].to_string());
+                Some(stripped)
+            } else {
+                english.run(vec![w]).into_iter().next()
+            }
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The documents of every index token that starts with `token` (elasticlunr's `expand`).
+fn expand(node: &Value, docs: &mut BTreeSet<String>) {
+    let Some(map) = node.as_object() else { return };
+    if let Some(found) = map.get("docs").and_then(Value::as_object) {
+        docs.extend(found.keys().cloned());
+    }
+    for (key, child) in map {
+        if key != "docs" && key != "df" {
+            expand(child, docs);
+        }
+    }
+}
+
+/// The pages (`doc_urls` without `#…`) a query finds.
+fn search(language: &str, query: &str) -> BTreeSet<String> {
+    let index = index(language);
+    let urls = index["doc_urls"].as_array().unwrap();
+    let mut result: Option<BTreeSet<String>> = None;
+    for token in query_tokens(query) {
+        let mut docs = BTreeSet::new();
+        for field in FIELDS {
+            let mut node = &index["index"]["index"][field]["root"];
+            for c in token.chars() {
+                node = &node[c.to_string().as_str()];
+            }
+            expand(node, &mut docs);
+        }
+        result = Some(match result {
+            None => docs,
+            Some(before) => before.intersection(&docs).cloned().collect(),
+        });
+    }
+    result
+        .unwrap_or_default()
+        .into_iter()
+        .map(|doc| {
+            let url = urls[doc.parse::<usize>().unwrap()].as_str().unwrap();
+            url.split('#').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// The pages whose Korean source contains `word`.
+fn pages_saying(word: &str) -> BTreeSet<String> {
+    crate::transcripts::markdown_pages(&root().join("book"))
+        .into_iter()
+        .filter(|page| fs::read_to_string(page).unwrap().contains(word))
+        .map(|page| {
+            page.with_extension("html")
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn the_korean_index_holds_hangul_words_and_their_stems() {
+    let index = index("ko");
+    let body = &index["index"]["index"]["body"]["root"];
+    for token in ["연결", "연결을", "핸드셰이크", "연결하고"] {
+        let mut node = body;
+        for c in token.chars() {
+            node = &node[c.to_string().as_str()];
+        }
+        let docs = node["docs"].as_object().map_or(0, |d| d.len());
+        assert!(docs > 0, "`{token}` is not in the Korean search index");
+    }
+}
+
+#[test]
+fn a_korean_stem_finds_every_inflected_form() {
+    let found = search("ko", "연결");
+    for form in ["연결을", "연결이", "연결하고"] {
+        let expected = pages_saying(form);
+        assert!(
+            !expected.is_empty(),
+            "no page says {form} any more; pick another form"
+        );
+        assert!(
+            expected.is_subset(&found),
+            "연결 finds {found:?}, not all of {expected:?} ({form})"
+        );
+    }
+    // a particle in the query is dropped: 연결을 finds what 연결 finds
+    assert_eq!(search("ko", "연결을"), found);
+}
+
+#[test]
+fn handshake_in_korean_and_english_finds_the_handshake_pages() {
+    let expected = pages_saying("핸드셰이크");
+    assert!(expected.contains("ch01-raw-server.html"));
+    for query in ["핸드셰이크", "handshake", "핸드셰이크를"] {
+        let found = search("ko", query);
+        assert!(
+            expected.is_subset(&found),
+            "ko: {query} finds {found:?}, expected {expected:?}"
+        );
+    }
+    let found = search("en", "handshake");
+    assert!(
+        found.contains("ch01-raw-server.html"),
+        "en: handshake finds {found:?}"
+    );
+}
+
+#[test]
+fn english_search_keeps_working() {
+    let found = search("en", "connections");
+    assert!(
+        found.contains("ch04-keep-alive.html"),
+        "en: connections finds {found:?}"
+    );
+    assert!(search("en", "xylophone").is_empty());
+}

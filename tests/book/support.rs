@@ -1,0 +1,49 @@
+//! Builds the book once per test run, into the test target's scratch folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tcp_http_book::LANGUAGES;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch folder of this test binary.
+pub fn scratch(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+/// The site: `<out>/ko`, `<out>/en`, built once.
+pub fn built() -> Result<&'static Path, &'static Vec<String>> {
+    static SITE: OnceLock<Result<PathBuf, Vec<String>>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let out = scratch("book");
+        tcp_http_book::build_all(&root(), &out).map(|_| out)
+    })
+    .as_ref()
+    .map(PathBuf::as_path)
+}
+
+/// The site, or a panic naming its problems.
+pub fn site() -> &'static Path {
+    match built() {
+        Ok(out) => out,
+        Err(problems) => panic!("the book has problems:\n{}", problems.join("\n")),
+    }
+}
+
+/// Every page of a language: (path inside the language folder, file).
+pub fn pages(language: &str) -> Vec<(String, PathBuf)> {
+    let dir = site().join(language);
+    let mut files = Vec::new();
+    tcp_http_book::html_files(&dir, &mut files).unwrap();
+    files
+        .into_iter()
+        .map(|file| (tcp_http_book::page_path(&dir, &file), file))
+        .collect()
+}
+
+pub fn languages() -> [&'static str; 2] {
+    LANGUAGES
+}
