@@ -1,5 +1,182 @@
-//! A tiny static file server for `target/book` (std only).
-/// Serves `dir` on `addr` until the process is stopped.
-pub fn serve(_dir: &std::path::Path, _addr: &str) -> Result<(), String> {
+//! A tiny static file server for `target/book` (std only): `cargo run -- serve`.
+//! One thread per connection, GET and HEAD, one response per connection.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+/// Serves `dir` on `addr` until the process is stopped (Ctrl-C).
+pub fn serve(dir: &Path, addr: &str) -> Result<(), String> {
+    let listener = TcpListener::bind(addr).map_err(|err| {
+        format!("cannot listen on {addr}: {err} (is another server running? try `cargo run -- serve 127.0.0.1:0`)")
+    })?;
+    let local = listener
+        .local_addr()
+        .map_err(|err| format!("cannot listen on {addr}: {err}"))?;
+    println!("serving {} on http://{local}/", dir.display());
+    println!("  Korean:  http://{local}/ko/");
+    println!("  English: http://{local}/en/");
+    println!("press Ctrl-C to stop");
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => {
+                let dir = dir.to_path_buf();
+                std::thread::spawn(move || {
+                    if let Err(err) = respond(&dir, stream) {
+                        eprintln!("tcp-http-book serve: {err}");
+                    }
+                });
+            }
+            Err(err) => eprintln!("tcp-http-book serve: accept failed: {err}"),
+        }
+    }
     Ok(())
+}
+
+fn respond(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // read (and ignore) the header fields up to the empty line
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    if method != "GET" && method != "HEAD" {
+        return send(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"GET or HEAD only\n",
+            true,
+        );
+    }
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    if path == "/" {
+        let head = "HTTP/1.1 302 Found\r\nLocation: /ko/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        return stream.write_all(head.as_bytes());
+    }
+    let Some(mut file) = resolve(dir, &path) else {
+        return send(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            true,
+        );
+    };
+    if file.is_dir() {
+        if !path.ends_with('/') {
+            let head = format!(
+                "HTTP/1.1 301 Moved Permanently\r\nLocation: {path}/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            return stream.write_all(head.as_bytes());
+        }
+        file.push("index.html");
+    }
+    match fs::read(&file) {
+        Ok(body) => send(
+            &mut stream,
+            "200 OK",
+            content_type(&file),
+            &body,
+            method == "GET",
+        ),
+        Err(_) => {
+            // mdBook's 404 page of the language the path is in
+            let language = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            let page =
+                resolve(dir, &format!("/{language}/404.html")).and_then(|p| fs::read(p).ok());
+            match page {
+                Some(body) => send(
+                    &mut stream,
+                    "404 Not Found",
+                    "text/html; charset=utf-8",
+                    &body,
+                    method == "GET",
+                ),
+                None => send(
+                    &mut stream,
+                    "404 Not Found",
+                    "text/plain",
+                    b"not found\n",
+                    method == "GET",
+                ),
+            }
+        }
+    }
+}
+
+fn send(
+    stream: &mut TcpStream,
+    status: &str,
+    content_type: &str,
+    body: &[u8],
+    with_body: bool,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    if with_body {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// The file for a URL path, never outside `dir`.
+fn resolve(dir: &Path, path: &str) -> Option<PathBuf> {
+    let mut file = dir.to_path_buf();
+    for component in Path::new(path.trim_start_matches('/')).components() {
+        match component {
+            Component::Normal(part) => file.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(file)
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
