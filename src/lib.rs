@@ -133,6 +133,19 @@ pub fn build_language(
             push(&problems, format!("{language}: the build failed: {err:#}"));
             return;
         }
+        // mdBook copies every non-Markdown file of book/; the PO files and theme sources are
+        // not part of the site
+        for folder in ["po", "theme"] {
+            let copied = dest.join(folder);
+            if copied.is_dir()
+                && let Err(err) = fs::remove_dir_all(&copied)
+            {
+                push(
+                    &problems,
+                    format!("{language}: cannot remove {}: {err}", copied.display()),
+                );
+            }
+        }
         if let Err(line) = link_language_switch(&dest, language) {
             push(&problems, format!("{language}: {line}"));
         }
