@@ -4,7 +4,7 @@ use crate::support::{Client, Normalizer, Program, WAIT, unused_addr};
 
 /// The seed's story against chapter 1, one write per Enter: the server answers,
 /// sends FIN and closes; our next write is still accepted by the kernel, the
-/// server's kernel answers it with RST, and the write after that fails.
+/// server's kernel answers it with RST, and the write after that fails (EPIPE).
 #[test]
 fn against_ch01_the_seeds_story() {
     let (mut server, addr) = Program::server("ch01-raw-server", &[]);
@@ -22,6 +22,7 @@ fn against_ch01_the_seeds_story() {
 
     client.press_enter(); // the server's socket is gone: its kernel answers with RST
     client.wait_for("write:");
+    client.wait_for("reset:");
     client.press_enter();
     client.wait_for("error: write failed");
     let client = client.finish();

@@ -83,13 +83,19 @@ impl Program {
     /// Starts `chapter` with `args`; the transcript begins with the command a
     /// reader would type (`--addr` left out: the normalised ports match the default).
     pub fn start(chapter: &str, args: &[&str]) -> Program {
-        let mut child = Command::new(binary(chapter))
-            .args(args)
+        let mut command = Command::new(binary(chapter));
+        command.args(args);
+        Program::spawn(chapter, command, command_line(chapter, args))
+    }
+
+    /// Starts any program (e.g. `node`), its transcript beginning with `shown`.
+    pub fn spawn(name: &str, mut command: Command, shown: String) -> Program {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {chapter}: {err}"));
+            .unwrap_or_else(|err| panic!("cannot start {name}: {err}"));
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
         let (line_tx, lines) = mpsc::channel();
@@ -116,12 +122,12 @@ impl Program {
             let _ = err_tx.send(text);
         });
         Program {
-            name: chapter.to_string(),
+            name: name.to_string(),
             stdin: child.stdin.take(),
             child,
             lines,
             stderr: stderr_rx,
-            transcript: vec![command_line(chapter, args)],
+            transcript: vec![shown],
             done: false,
         }
     }

@@ -17,10 +17,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 // ANCHOR: listen
-/// Binds `addr` and prints the address actually bound: the program's first line.
-/// On failure it returns the one line that tells the reader what to do.
+/// Binds `addr`, or returns the one line that tells the reader what to do.
 pub async fn listen(program: &str, addr: &str) -> Result<TcpListener, String> {
-    let cannot = |err: io::Error| {
+    TcpListener::bind(addr).await.map_err(|err| {
         let hint = match err.kind() {
             io::ErrorKind::AddrInUse => {
                 " (is another chapter still running? stop it, or try --addr 127.0.0.1:0)"
@@ -29,28 +28,34 @@ pub async fn listen(program: &str, addr: &str) -> Result<TcpListener, String> {
             _ => "",
         };
         format!("{program}: cannot listen on {addr}: {err}{hint}")
-    };
-    let listener = TcpListener::bind(addr).await.map_err(cannot)?;
-    let local = listener.local_addr().map_err(cannot)?;
-    println!("listening on {local}");
-    Ok(listener)
+    })
 }
 // ANCHOR_END: listen
 
 // ANCHOR: serve
-/// Accepts connections until Ctrl-C. Each connection runs in its own task, so a
-/// slow or silent client never holds up the next one; a connection's error is
-/// one line naming the peer, and the server goes on.
+/// Prints `listening on ADDR` (the first line), then accepts connections until
+/// Ctrl-C. Each connection runs in its own task, so a slow or silent client never
+/// holds up the next one; a connection's error is one line naming the peer.
 pub async fn serve<H, F>(program: &str, listener: TcpListener, handler: H)
 where
     H: Fn(TcpStream, SocketAddr) -> F,
     F: Future<Output = io::Result<()>> + Send + 'static,
 {
+    let local = match listener.local_addr() {
+        Ok(local) => local,
+        Err(err) => return println!("{program}: cannot read the listening address: {err}"),
+    };
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let mut announced = false;
     loop {
         tokio::select! {
+            biased; // poll in this order, so Ctrl-C is caught before we announce ourselves
             _ = &mut ctrl_c => break,
+            () = std::future::ready(()), if !announced => {
+                println!("listening on {local}");
+                announced = true;
+            }
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let connection = handler(stream, peer);

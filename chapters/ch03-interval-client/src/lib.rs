@@ -10,7 +10,7 @@ use std::io;
 use std::time::Duration;
 
 use ch01_raw_server::printable;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
@@ -36,6 +36,7 @@ pub async fn run(mut stream: TcpStream, mut ticks: mpsc::Receiver<()>, options: 
     let mut writes = 0;
     let mut writing = true; // until --count writes, or the ticks run out
     let mut reading = true; // until the server's FIN
+    let mut reset = false; // the server's kernel answered with RST
     let mut idle_since = Instant::now();
     let mut timeout_armed = options.timeout.is_some();
 
@@ -45,7 +46,8 @@ pub async fn run(mut stream: TcpStream, mut ticks: mpsc::Receiver<()>, options: 
             // what has already arrived is reported before the next write
             biased;
 
-            read = stream.read(&mut buf), if reading => match read {
+            // the kernel has something for us: bytes, the server's FIN, or an error
+            _ = stream.readable(), if reading => match stream.try_read(&mut buf) {
                 Ok(0) => {
                     println!("end: the server sent FIN (it will send no more; we still may)");
                     reading = false;
@@ -54,6 +56,7 @@ pub async fn run(mut stream: TcpStream, mut ticks: mpsc::Receiver<()>, options: 
                     println!("data: {n} bytes \"{}\"", printable(&buf[..n]));
                     (idle_since, timeout_armed) = (Instant::now(), options.timeout.is_some());
                 }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {} // nothing after all
                 Err(err) => {
                     println!("error: read failed: {err}");
                     return;
@@ -77,6 +80,15 @@ pub async fn run(mut stream: TcpStream, mut ticks: mpsc::Receiver<()>, options: 
                 writes += 1;
                 if options.count == Some(writes) {
                     writing = false;
+                }
+            },
+
+            // after the FIN we read no more, but the kernel still reports a reset (RST)
+            _ = stream.ready(Interest::ERROR), if !reading && !reset => {
+                reset = true;
+                match stream.take_error() {
+                    Ok(Some(err)) => println!("reset: the server answered with RST; pending error: {err}"),
+                    _ => println!("reset: the server answered with RST"),
                 }
             },
 
