@@ -102,4 +102,8 @@ fn a_megabyte() {
         replies.len() / 4,
         server.transcript().matches(": received ").count()
     );
+
+    let mut next = Client::connect(addr);
+    next.write(b"next");
+    assert_eq!(next.read_exact(4), b"test");
 }

@@ -8,3 +8,4 @@ mod ch02;
 mod ch03;
 mod ch04;
 mod ch05;
+mod help;
