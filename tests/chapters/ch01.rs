@@ -97,3 +97,23 @@ fn served_normally(server: &mut Program, addr: std::net::SocketAddr) {
     assert_eq!(client.read_to_end(), b"test");
     server.wait_for("replied");
 }
+
+/// A client that writes again after the server's FIN (the input that crashes the
+/// seed's Node server): the server's socket is closed, so its kernel answers with
+/// RST and the program never even sees the bytes; it goes on serving.
+#[test]
+fn writing_after_the_close() {
+    let (mut server, addr) = Program::server("ch01-raw-server", &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"testing~");
+    assert_eq!(client.read_to_end(), b"test");
+    server.wait_for("replied");
+    client.write(b"again"); // accepted by our kernel; the server's kernel answers RST
+    served_normally(&mut server, addr);
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!(
+        "writing_after_the_close",
+        ports.apply(&server.interrupt().stdout)
+    );
+}
