@@ -55,6 +55,14 @@ pub fn load_config(root: &Path, language: &str, build_dir: &Path) -> Result<Conf
     }
     config.build.build_dir = build_dir.to_path_buf();
     config.build.create_missing = false;
+    // mdBook's 404 page loads its CSS and scripts from `site-url` (default `/`), and each
+    // language lives in its own folder: without this the 404 page of /ko/ is unstyled
+    let site_url = "output.html.site-url";
+    if config.get::<String>(site_url).ok().flatten().is_none() {
+        config
+            .set(site_url, format!("/{language}/"))
+            .map_err(|err| format!("{}: {site_url}: {err:#}", path.display()))?;
+    }
     Ok(config)
 }
 

@@ -19,6 +19,13 @@ pub fn serve(dir: &Path, addr: &str) -> Result<(), String> {
     println!("  Korean:  http://{local}/ko/");
     println!("  English: http://{local}/en/");
     println!("press Ctrl-C to stop");
+    serve_on(dir, &listener);
+    Ok(())
+}
+
+/// Serves `dir` on a bound `listener`, one thread per connection, until the process ends
+/// (the browser tests bind 127.0.0.1:0 and run this on a thread).
+pub fn serve_on(dir: &Path, listener: &TcpListener) {
     for stream in listener.incoming() {
         match stream {
             Ok(stream) => {
@@ -32,7 +39,6 @@ pub fn serve(dir: &Path, addr: &str) -> Result<(), String> {
             Err(err) => eprintln!("tcp-http-book serve: accept failed: {err}"),
         }
     }
-    Ok(())
 }
 
 fn respond(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
