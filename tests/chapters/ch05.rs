@@ -7,8 +7,18 @@ use crate::support::{Client, Normalizer, Program, visible};
 /// is not installed, except in CI, where a missing curl fails the test.
 fn curl(args: &[&str], addr: SocketAddr) -> Option<std::process::Output> {
     let url = format!("http://{addr}/");
+    // the Host field a reader's `curl http://127.0.0.1:5000/` sends, so that the byte
+    // counts in the transcript match the port the transcript shows
+    let host = "Host: 127.0.0.1:5000";
     match Command::new("curl")
-        .args(["--silent", "--show-error", "--max-time", "20"])
+        .args([
+            "--silent",
+            "--show-error",
+            "--max-time",
+            "20",
+            "--header",
+            host,
+        ])
         .args(args)
         .arg(&url)
         .output()
@@ -123,7 +133,7 @@ fn head_has_no_body() {
 }
 
 /// Wrong requests get their status, and the server goes on: garbage (400), no
-/// Host in HTTP/1.1 (400), POST (405), a 20 KB head (431), a client that says
+/// Host in HTTP/1.1 (400), POST and DELETE (405), heads over 8 KiB (431), a client that says
 /// nothing (timeout), one that closes at once, and one that resets.
 #[test]
 fn bad_requests_get_one_line_each() {
@@ -160,8 +170,20 @@ fn bad_requests_get_one_line_each() {
         "HTTP/1.1 405 Method Not Allowed"
     );
     server.wait_for("answered 405");
+    let mut delete = Client::connect(addr);
+    delete.write(b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n");
+    let response = String::from_utf8(delete.read_to_end()).expect("UTF-8");
+    assert!(response.contains("\r\nAllow: GET, HEAD\r\n"), "{response}");
+    server.wait_for("answered 405");
     let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
     huge.extend(std::iter::repeat_n(b"X-Filler: 0123456789abcdef\r\n", 800).flatten());
+    assert_eq!(
+        status_of(&huge, false),
+        "HTTP/1.1 431 Request Header Fields Too Large"
+    );
+    server.wait_for("answered 431");
+    huge.truncate(9 * 1024); // a complete head, but over the 8 KiB limit
+    huge.extend_from_slice(b"\r\n\r\n");
     assert_eq!(
         status_of(&huge, false),
         "HTTP/1.1 431 Request Header Fields Too Large"

@@ -350,13 +350,18 @@ pub fn unused_addr() -> SocketAddr {
 /// header value become placeholders.
 pub struct Normalizer {
     ports: HashMap<String, String>,
+    ephemeral: usize,
 }
 
 impl Normalizer {
     pub fn new(server: SocketAddr) -> Normalizer {
         let mut ports = HashMap::new();
         ports.insert(server.port().to_string(), "5000".to_string());
-        Normalizer { ports }
+        ports.insert("5000".to_string(), "5000".to_string()); // already what a reader sees
+        Normalizer {
+            ports,
+            ephemeral: 0,
+        }
     }
 
     pub fn apply(&mut self, text: &str) -> String {
@@ -368,8 +373,11 @@ impl Normalizer {
             let digits = after.chars().take_while(char::is_ascii_digit).count();
             let port = &after[..digits];
             if digits > 0 && port != "0" {
-                let next = format!("<port-{}>", self.ports.len());
-                out.push_str(self.ports.entry(port.to_string()).or_insert(next));
+                let label = self.ports.entry(port.to_string()).or_insert_with(|| {
+                    self.ephemeral += 1;
+                    format!("<port-{}>", self.ephemeral)
+                });
+                out.push_str(label);
             } else {
                 out.push_str(port);
             }

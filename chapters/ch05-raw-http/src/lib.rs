@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 use ch01_raw_server::printable_lines;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout, timeout_at};
 
 /// How the server behaves: set from the command line.
 #[derive(Clone, Copy)]
@@ -58,10 +58,17 @@ pub fn response(status: &str, body: &str, send_body: bool, now: SystemTime) -> V
          Date: {date}\r\n\
          Content-Type: text/html; charset=utf-8\r\n\
          Content-Length: {length}\r\n\
+         {allow}\
          Connection: close\r\n\
          \r\n",
         date = httpdate::fmt_http_date(now), // IMF-fixdate, always GMT (RFC 9110 §5.6.7)
         length = body.len(),                 // bytes, not characters (RFC 9110 §8.6)
+        // a 405 must name the methods that do work (RFC 9110 §15.5.6)
+        allow = if status.starts_with("405") {
+            "Allow: GET, HEAD\r\n"
+        } else {
+            ""
+        },
     );
     let mut bytes = head.into_bytes();
     if send_body {
@@ -89,9 +96,11 @@ enum Head {
 }
 
 // ANCHOR: read_head
-/// Reads until the empty line that ends the header section. Bytes after it (a
-/// body, or the next request) are left for later; this server answers one request.
+/// Reads until the empty line that ends the header section, within `head_timeout`
+/// for the whole head. Bytes after it (a body, or a next request) are cut off:
+/// this server answers one request, and drains the rest when it closes.
 async fn read_head(stream: &mut TcpStream, head_timeout: Duration) -> io::Result<Head> {
+    let deadline = Instant::now() + head_timeout; // for the whole head, not each read
     let mut head = Vec::new();
     let mut buf = [0; 1024];
     loop {
@@ -99,14 +108,16 @@ async fn read_head(stream: &mut TcpStream, head_timeout: Duration) -> io::Result
         let end = find(&head, b"\r\n\r\n")
             .map(|i| i + 4)
             .or(find(&head, b"\n\n").map(|i| i + 2));
-        if let Some(end) = end {
-            head.truncate(end);
-            return Ok(Head::Complete(head));
+        match end {
+            Some(end) if end > MAX_HEAD => return Ok(Head::TooLarge),
+            Some(end) => {
+                head.truncate(end);
+                return Ok(Head::Complete(head));
+            }
+            None if head.len() > MAX_HEAD => return Ok(Head::TooLarge),
+            None => {}
         }
-        if head.len() > MAX_HEAD {
-            return Ok(Head::TooLarge);
-        }
-        let Ok(read) = timeout(head_timeout, stream.read(&mut buf)).await else {
+        let Ok(read) = timeout_at(deadline, stream.read(&mut buf)).await else {
             return Ok(Head::TimedOut);
         };
         let n = read?;
@@ -178,7 +189,7 @@ pub async fn handle_connection(
                 &mut stream,
                 peer,
                 "431 Request Header Fields Too Large",
-                false,
+                true,
             )
             .await;
         }
@@ -226,10 +237,8 @@ async fn respond(
     let bytes = response(status, &body, send_body, SystemTime::now());
     stream.write_all(&bytes).await?;
     let sent = if send_body { body.len() } else { 0 };
-    println!(
-        "{peer}: answered {status} ({} bytes: head, then {sent} bytes of body)",
-        bytes.len()
-    );
+    let head = bytes.len() - sent;
+    println!("{peer}: answered {status} ({head}-byte head, {sent}-byte body)");
     close(stream).await
 }
 
