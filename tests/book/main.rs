@@ -1,5 +1,6 @@
 //! The book's integrity, checked on a fresh build of both languages (`cargo test --test book`).
 
+mod english;
 mod html;
 mod links;
 mod po;
