@@ -63,3 +63,310 @@ fn every_page_loads_and_switches_language() {
     );
     let _ = site();
 }
+
+/// What a reader gets by opening the search bar on the first page and typing `query`: the
+/// header line and the pages the results link to, in order (`ch01-raw-server.html`).
+fn search(browser: &mut Browser, language: &str, query: &str) -> (String, Vec<String>) {
+    let url = format!("{}/{language}/index.html", origin());
+    assert_eq!(browser.open(&url), None, "{url}");
+    browser.eval("document.getElementById('mdbook-search-toggle').click()");
+    // the index is fetched when the bar opens; the searcher focuses the bar once it is loaded
+    browser.wait_until(
+        "!document.getElementById('mdbook-searchbar-outer').classList.contains('searching') \
+         && document.activeElement === document.getElementById('mdbook-searchbar')",
+        "the search index",
+    );
+    type_text(browser, query);
+    let found = browser.wait_until(
+        &format!(
+            "(() => {{ const header = document.getElementById('mdbook-searchresults-header'); \
+              if (!header || !header.innerText.includes({})) return null; \
+              const links = [...document.querySelectorAll('#mdbook-searchresults a[href]')].map(a => a.getAttribute('href')); \
+              return {{header: header.innerText.trim(), links}}; }})()",
+            json!(query)
+        ),
+        &format!("search results for {query}"),
+    );
+    let problems = problems(browser, origin());
+    assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
+    let header = found["header"].as_str().unwrap_or_default().to_string();
+    let mut pages: Vec<String> = Vec::new();
+    for link in found["links"].as_array().expect("links") {
+        let page = link.as_str().unwrap_or_default();
+        let page = page
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        if !pages.contains(&page) {
+            pages.push(page);
+        }
+    }
+    (header, pages)
+}
+
+/// Types `text` into the focused field as an input method would (Hangul arrives composed),
+/// then releases a key: mdBook's searcher searches on `keyup`.
+fn type_text(browser: &mut Browser, text: &str) {
+    browser.call("Input.insertText", json!({"text": text}));
+    browser.call(
+        "Input.dispatchKeyEvent",
+        json!({"type": "keyUp", "key": "End", "code": "End", "windowsVirtualKeyCode": 35}),
+    );
+}
+
+/// The chapters whose text (inside `<main>`, tags removed) contains `needle`, ignoring case.
+fn chapters_saying(language: &str, needle: &str) -> Vec<String> {
+    let tags = regex::Regex::new(r"<[^>]*>").expect("regex");
+    let mut found: Vec<String> = chapters()
+        .into_iter()
+        .filter(|page| {
+            let html = std::fs::read_to_string(site().join(language).join(page)).expect("page");
+            let main = html
+                .split_once("<main>")
+                .and_then(|(_, rest)| rest.split_once("</main>"))
+                .map_or("", |(main, _)| main);
+            tags.replace_all(main, " ")
+                .to_lowercase()
+                .contains(&needle.to_lowercase())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// A Korean stem and a Korean word find their chapters, and so does an English word: the
+/// pages the results link to are exactly the chapters that say it.
+#[test]
+fn search_finds_chapters_in_both_languages() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let mut report = Vec::new();
+    for (language, query, needle) in [
+        ("ko", "핸드셰이크", "핸드셰이크"),
+        ("ko", "연결을", "연결"),
+        ("en", "handshake", "handshak"),
+    ] {
+        let (header, pages) = search(&mut browser, language, query);
+        report.push(format!("{language} {query}: {header}: {}", pages.join(" ")));
+        let expected = chapters_saying(language, needle);
+        assert!(!expected.is_empty(), "no {language} chapter says {needle}");
+        let mut shown = pages.clone();
+        shown.sort();
+        let count: usize = header
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        if count < 30 {
+            assert_eq!(shown, expected, "{language} search for {query}: {header}");
+        } else {
+            // mdBook shows 30 results at most: each is a chapter that says it
+            assert!(
+                shown.iter().all(|p| expected.contains(p)),
+                "{language} {query}: {shown:?}"
+            );
+        }
+    }
+    // the numbers behind the report: `cargo test --test browser -- --nocapture`
+    println!("{}", report.join("\n"));
+}
+
+/// Code listings and transcripts render as code, highlighted, with their exact text.
+#[test]
+fn code_blocks_and_transcripts_render() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    for language in LANGUAGES {
+        let url = format!("{}/{language}/ch05-raw-http.html", origin());
+        assert_eq!(browser.open(&url), None, "{url}");
+        let blocks = browser.wait_until(
+            "(() => { const blocks = [...document.querySelectorAll('pre code')]; \
+              return blocks.length && blocks.every(b => b.classList.contains('hljs')) \
+                ? blocks.map(b => ({class: b.className, text: b.innerText, visible: b.getClientRects().length > 0})) : null; })()",
+            "highlighted code blocks",
+        );
+        let blocks = blocks.as_array().expect("blocks");
+        let has = |class: &str, text: &str| {
+            blocks.iter().any(|b| {
+                b["class"].as_str().unwrap_or_default().contains(class)
+                    && b["text"].as_str().unwrap_or_default().contains(text)
+                    && b["visible"] == json!(true)
+            })
+        };
+        assert!(
+            has("language-rust", "pub fn response("),
+            "{url}: the `response` listing"
+        );
+        assert!(
+            has("language-rust", "async fn read_head("),
+            "{url}: the `read_head` listing"
+        );
+        assert!(
+            has("language-txt", "HTTP/1.1 200 OK\\r\\n"),
+            "{url}: curl's transcript"
+        );
+        assert!(
+            has("language-sh", "curl --include http://127.0.0.1:5000/"),
+            "{url}: the command"
+        );
+        let keywords =
+            browser.eval("document.querySelectorAll('code.language-rust .hljs-keyword').length");
+        assert!(
+            keywords.as_u64().unwrap_or(0) > 10,
+            "{url}: Rust is highlighted ({keywords})"
+        );
+        let problems = problems(&mut browser, origin());
+        assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
+    }
+}
+
+/// On a phone (375×812) no page is wider than the screen: wide code scrolls inside its block.
+#[test]
+fn every_page_fits_a_phone() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    browser.viewport(375, 812, true);
+    let mut wide = Vec::new();
+    for language in LANGUAGES {
+        for page in pages(language) {
+            let url = format!("{}/{language}/{page}", origin());
+            assert_eq!(browser.open(&url), None, "{url}");
+            let width = browser.eval(
+                "(() => { const doc = document.documentElement; \
+                  if (doc.scrollWidth <= window.innerWidth) return null; \
+                  const culprits = [...document.querySelectorAll('main *')] \
+                    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1) \
+                    .filter(e => !e.closest('pre')) \
+                    .slice(0, 3).map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40)); \
+                  return doc.scrollWidth + ' px wide in ' + window.innerWidth + ': ' + culprits.join(' | '); })()",
+            );
+            if let Some(width) = width.as_str() {
+                wide.push(format!("{url}: {width}"));
+            }
+        }
+    }
+    assert!(wide.is_empty(), "wider than a phone:\n{}", wide.join("\n"));
+}
+
+/// `print.html` has every chapter, shown when printing (sidebar and menus hidden), and
+/// Chromium prints it to a PDF.
+#[test]
+fn print_page_has_every_chapter() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    for language in LANGUAGES {
+        // each chapter's own first heading, read from its page
+        let mut titles = Vec::new();
+        for page in chapters() {
+            let url = format!("{}/{language}/{page}", origin());
+            assert_eq!(browser.open(&url), None, "{url}");
+            titles.push(browser.eval("document.querySelector('main h1').innerText.trim()"));
+        }
+        let url = format!("{}/{language}/print.html", origin());
+        assert_eq!(browser.open(&url), None, "{url}");
+        browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+        let shown = browser.eval(
+            "[...document.querySelectorAll('main h1')].filter(h => h.getClientRects().length > 0).map(h => h.innerText.trim())",
+        );
+        for title in &titles {
+            assert!(
+                shown.as_array().expect("headings").contains(title),
+                "{url}: {title} is not printed; printed: {shown}"
+            );
+        }
+        let sidebar = browser.eval(
+            "(() => { const s = document.getElementById('mdbook-sidebar'); return !s || s.getClientRects().length === 0 || getComputedStyle(s).display === 'none' || getComputedStyle(s).visibility === 'hidden'; })()",
+        );
+        assert_eq!(sidebar, json!(true), "{url}: the sidebar is printed");
+        let pdf = browser.pdf();
+        assert!(pdf.starts_with(b"%PDF-"), "{url}: not a PDF");
+        let pages = pdf
+            .windows(b"/Type /Page\n".len())
+            .filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages"))
+            .count();
+        assert!(
+            pages >= titles.len(),
+            "{url}: {pages} printed pages for {} chapters",
+            titles.len()
+        );
+        browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+        let problems = problems(&mut browser, origin());
+        assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
+    }
+}
+
+/// Opened from disk (`file://`, what `cargo run` prints) the book works too: no error, the
+/// switch lands on the same page, and search answers.
+#[test]
+fn book_works_from_file_urls() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let dir = site().canonicalize().expect("site folder");
+    let origin = format!("file://{}", dir.display());
+    for (language, page, query) in [
+        ("ko", "ch01-raw-server.html", "핸드셰이크"),
+        ("en", "ch05-raw-http.html", "handshake"),
+    ] {
+        let url = format!("{origin}/{language}/{page}");
+        assert_eq!(browser.open(&url), None, "{url}");
+        browser.click_and_wait("a.lang-switch-link");
+        let other = tcp_http_book::other_language(language);
+        assert_eq!(
+            browser.eval("location.href"),
+            json!(format!("{origin}/{other}/{page}")),
+            "{url}: the switch"
+        );
+        let url = format!(
+            "{origin}/{language}/{page}?search={}",
+            if language == "ko" {
+                "%ED%95%B8%EB%93%9C%EC%85%B0%EC%9D%B4%ED%81%AC"
+            } else {
+                query
+            }
+        );
+        assert_eq!(browser.open(&url), None, "{url}");
+        let count = browser.wait_until(
+            "document.querySelectorAll('#mdbook-searchresults a[href]').length",
+            &format!("{query} results"),
+        );
+        assert!(count.as_u64().unwrap_or(0) > 0, "{url}");
+        let problems = problems(&mut browser, &origin);
+        assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
+    }
+}
+
+/// A search link (`index.html?search=핸드셰이크`) opened on a first visit: mdBook's searcher
+/// fetches the index while the page's later scripts are still loading, so the index can be
+/// built before search-hangul.js has replaced the trimmer, and the Korean query then finds
+/// nothing (seen: "No search results" on the first page of a fresh browser, results on every
+/// later page). Typed searches are not affected: the index is fetched when the bar opens.
+#[test]
+#[ignore = "known bug: search-hangul.js runs after the index a ?search= link loads early"]
+fn korean_search_link_on_a_first_visit() {
+    let Some(mut browser) = Browser::launch() else {
+        return;
+    };
+    let url = format!(
+        "{}/ko/index.html?search=%ED%95%B8%EB%93%9C%EC%85%B0%EC%9D%B4%ED%81%AC",
+        origin()
+    );
+    assert_eq!(browser.open(&url), None, "{url}");
+    let header = browser.wait_until(
+        "(() => { const h = document.getElementById('mdbook-searchresults-header'); \
+          return h && h.innerText.trim() ? h.innerText.trim() : null; })()",
+        "the search results",
+    );
+    assert!(
+        !header
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("No search results"),
+        "{url}: {header}"
+    );
+}
