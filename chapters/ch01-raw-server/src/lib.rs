@@ -90,7 +90,8 @@ pub async fn handle_connection(mut stream: TcpStream, peer: SocketAddr) -> io::R
         return Ok(());
     }
     println!(
-        "{peer}: received {n} bytes:\n{}",
+        "{peer}: received {}:\n{}",
+        bytes(n),
         printable_lines(&buf[..n])
     );
 
@@ -123,6 +124,15 @@ pub fn printable(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// `1 byte`, `8 bytes`: how much arrived, in English.
+pub fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Like [`printable`], but one indented output line per received line, so a

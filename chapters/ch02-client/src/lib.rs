@@ -41,8 +41,8 @@ pub async fn run(mut stream: TcpStream) -> io::Result<()> {
     stream.read_to_end(&mut received).await?;
     if !received.is_empty() {
         println!(
-            "received {} bytes: {}",
-            received.len(),
+            "received {}: {}",
+            ch01_raw_server::bytes(received.len()),
             ch01_raw_server::printable(&received)
         );
     }

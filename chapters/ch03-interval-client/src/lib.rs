@@ -9,7 +9,7 @@
 use std::io;
 use std::time::Duration;
 
-use ch01_raw_server::printable;
+use ch01_raw_server::{bytes, printable};
 use tokio::io::{AsyncWriteExt, Interest};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
@@ -53,7 +53,7 @@ pub async fn run(mut stream: TcpStream, mut ticks: mpsc::Receiver<()>, options: 
                     reading = false;
                 }
                 Ok(n) => {
-                    println!("data: {n} bytes \"{}\"", printable(&buf[..n]));
+                    println!("data: {} \"{}\"", bytes(n), printable(&buf[..n]));
                     (idle_since, timeout_armed) = (Instant::now(), options.timeout.is_some());
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => {} // nothing after all

@@ -8,7 +8,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use ch01_raw_server::printable_lines;
+use ch01_raw_server::{bytes, printable_lines};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -36,7 +36,8 @@ pub async fn handle_connection(
             return Ok(());
         }
         println!(
-            "{peer}: received {n} bytes:\n{}",
+            "{peer}: received {}:\n{}",
+            bytes(n),
             printable_lines(&buf[..n])
         );
         stream.write_all(b"test").await?;

@@ -10,7 +10,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
-use ch01_raw_server::printable_lines;
+use ch01_raw_server::{bytes, printable_lines};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
@@ -179,7 +179,10 @@ pub async fn handle_connection(
         }
         Head::Closed(partial) => {
             let n = partial.len();
-            println!("{peer}: sent FIN after {n} bytes, before the end of a request head:");
+            println!(
+                "{peer}: sent FIN after {}, before the end of a request head:",
+                bytes(n)
+            );
             println!("{}", printable_lines(&partial));
             return respond(&mut stream, peer, "400 Bad Request", true).await;
         }
