@@ -74,9 +74,10 @@ impl Browser {
             }
             static SKIPPED: Once = Once::new();
             SKIPPED.call_once(|| {
-                eprintln!(
-                    "skipped: the browser tests (no `chromium` on the PATH); run them with \
-                     `apt-get install chromium` (or CHROMIUM=/path/to/chrome), then `cargo test --test browser`"
+                // straight to stderr: the test harness captures eprintln! of passing tests
+                let _ = std::io::stderr().write_all(
+                    b"skipped: the browser tests (no `chromium` on the PATH); run them with \
+                      `apt-get install chromium` (or CHROMIUM=/path/to/chrome), then `cargo test --test browser`\n",
                 );
             });
             return None;

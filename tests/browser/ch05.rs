@@ -22,24 +22,33 @@ fn screenshot(browser: &mut Browser, name: &str) {
     std::fs::write(dir.join(name), png).expect("write the screenshot");
 }
 
-/// The server's lines for one request, from `connected` to `answered`/`sent`, for the
-/// request whose request line starts with `request_line`.
+/// The server's lines about the connection that sent `request_line`, from `connected` to
+/// the line containing `last`. Lines of other connections are left out: Chromium sometimes
+/// opens a spare connection at the same time (seen under load) and sends nothing on it.
 fn exchange(server: &mut Program, request_line: &str, last: &str) -> Vec<String> {
+    let mut by_peer: Vec<(String, Vec<String>)> = Vec::new();
+    let mut current = String::new();
     loop {
-        let mut lines = Vec::new();
-        loop {
-            let line = server.line();
-            let done = line.contains(last) || line.contains("closed without sending");
-            lines.push(line);
-            if done {
-                break;
-            }
+        let line = server.line();
+        // indented lines are the request head of the peer that printed `request head`
+        if !line.starts_with(' ') {
+            current = line.split(": ").next().unwrap_or_default().to_string();
         }
-        if lines
-            .iter()
-            .any(|l| l.trim_start().starts_with(request_line))
+        let at = match by_peer.iter().position(|(peer, _)| *peer == current) {
+            Some(at) => at,
+            None => {
+                by_peer.push((current.clone(), Vec::new()));
+                by_peer.len() - 1
+            }
+        };
+        let lines = &mut by_peer[at].1;
+        lines.push(line.clone());
+        if line.contains(last)
+            && lines
+                .iter()
+                .any(|l| l.trim_start().starts_with(request_line))
         {
-            return lines;
+            return by_peer.swap_remove(at).1;
         }
     }
 }
