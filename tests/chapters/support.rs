@@ -231,6 +231,17 @@ impl Program {
         self.finish()
     }
 
+    /// Stops the program as Ctrl-Z does (SIGSTOP): it runs no code, but its kernel
+    /// still answers for its sockets (handshakes, ACKs).
+    pub fn freeze(&self) {
+        signal(&self.child, "-STOP");
+    }
+
+    /// Lets a frozen program go on (SIGCONT), as `fg` does.
+    pub fn thaw(&self) {
+        signal(&self.child, "-CONT");
+    }
+
     fn collect(&mut self, status: ExitStatus) -> Output {
         while !self.done {
             match self.lines.recv_timeout(WAIT) {
@@ -252,6 +263,16 @@ impl Drop for Program {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends a signal with `kill` (e.g. `-STOP`, `-CONT`) to a child process.
+pub fn signal(child: &Child, signal: &str) {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill {signal} {pid} failed");
 }
 
 fn command_line(chapter: &str, args: &[&str]) -> String {

@@ -1,0 +1,360 @@
+//! The wire under every Part I transcript: the real TCP segments on loopback,
+//! captured with tcpdump while the chapters run, and the kernel's socket states
+//! (`ss`) at the moments that matter, normalised and asserted as snapshots. The
+//! sequence diagrams in `book/wire/` are drawn from those snapshots.
+//!
+//! Capturing needs CAP_NET_RAW: `sudo -E cargo test --test wire`. Without it (or
+//! without tcpdump) the capture tests say so in one line and pass, except in CI.
+//!
+//! Each scenario is made deterministic by its steps, not by a lenient normaliser:
+//! a step waits for the program's line and for the segments it causes; where a
+//! person's pace lets a delayed ACK go out before the next keypress, the test waits
+//! for that ACK too; where two programs would race, one is frozen (Ctrl-Z) until
+//! the kernel has done its part.
+
+#[path = "../chapters/support.rs"]
+mod support;
+
+mod capture;
+mod diagram;
+mod states;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::sync::Once;
+use std::time::Instant;
+
+use capture::{Capture, FIN, RST, Segment, all_acked, closed};
+use states::Socket;
+use support::{Program, WAIT};
+
+/// Every capture test, for the one line that says which were skipped.
+const CAPTURE_TESTS: [&str; 5] = [
+    "ch01_ch02",
+    "ch01_ch03",
+    "ch04_ch03",
+    "ch05_curl",
+    "ch05_seed_curl",
+];
+
+/// One scenario on the wire: the capture of the server's port, and the `ss` lines
+/// taken along the way, each after the segments captured by then.
+struct Wire {
+    port: u16,
+    capture: Capture,
+    moments: Vec<(usize, String)>,
+}
+
+impl Wire {
+    /// Starts capturing on the server's port, or says (once for all tests) why it cannot.
+    fn start(server: SocketAddr) -> Option<Wire> {
+        if let Err(unavailable) = capture::availability() {
+            skip(&unavailable.reason, unavailable.fix);
+            return None;
+        }
+        let capture = match Capture::start(server.port()) {
+            Ok(capture) => capture,
+            Err(unavailable) => panic!("tcpdump worked a moment ago: {}", unavailable.reason),
+        };
+        Some(Wire {
+            port: server.port(),
+            capture,
+            moments: Vec::new(),
+        })
+    }
+
+    /// Waits until the capture shows `what`.
+    fn wait(&mut self, what: &str, done: impl Fn(&[Segment]) -> bool) {
+        self.capture.wait_until(what, done);
+    }
+
+    /// Records the socket states now (once settled), after the segments seen so far.
+    fn states(&mut self) {
+        self.states_when(|_| true);
+    }
+
+    /// Like [`Wire::states`], once `ready` also holds.
+    fn states_when(&mut self, ready: impl Fn(&[Socket]) -> bool) {
+        let mut clients = Vec::new();
+        for s in self.capture.seen() {
+            if !clients.contains(&s.client_port) {
+                clients.push(s.client_port);
+            }
+        }
+        let line = states::settled(self.port, &clients, ready);
+        self.moments.push((self.capture.seen().len(), line));
+    }
+
+    /// Stops the capture; the story: every segment, with the `ss` lines in place.
+    fn finish(self) -> String {
+        let segments = self.capture.finish();
+        let lines: Vec<String> = capture::normalise(&segments)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let mut story = String::new();
+        for at in 0..=lines.len() {
+            for (_, moment) in self.moments.iter().filter(|(after, _)| *after == at) {
+                story += &format!("   {moment}\n");
+            }
+            if let Some(line) = lines.get(at) {
+                story += line;
+                story.push('\n');
+            }
+        }
+        story
+    }
+}
+
+/// Says once, in one line past the test harness's output capture, which capture
+/// tests did not run and how to run them. In CI a missing tool or privilege fails.
+fn skip(reason: &str, fix: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the wire tests must run in CI: {reason}; {fix}"
+    );
+    static SAID: Once = Once::new();
+    SAID.call_once(|| {
+        let line = format!(
+            "wire: skipped {} capture tests ({}): {reason}; {fix}\n",
+            CAPTURE_TESTS.len(),
+            CAPTURE_TESTS.join(", ")
+        );
+        let _ = std::io::stderr().write_all(line.as_bytes());
+    });
+}
+
+fn is(segment: Option<&Segment>, from_client: bool, flag: u8) -> bool {
+    segment.is_some_and(|s| s.from_client == from_client && s.has(flag))
+}
+
+/// A segment `from_client`'s side sent with `flag` was captured.
+fn sent(seen: &[Segment], from_client: bool, flag: u8) -> bool {
+    seen.iter().any(|s| is(Some(s), from_client, flag))
+}
+
+/// Chapter 2 against chapter 1: the handshake inside `connect`, the client's FIN
+/// at once, the server's FIN once it has read the end; the client closed first and
+/// waits in TIME-WAIT.
+#[test]
+fn ch01_ch02() {
+    let (mut server, addr) = Program::server("ch01-raw-server", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    wire.states();
+    let client = Program::start("ch02-client", &["--addr", &addr.to_string()]).finish();
+    assert!(client.status.success(), "{}", client.stderr);
+    server.wait_for("closed without sending anything");
+    wire.wait("the end of the connection", closed);
+    wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
+
+    insta::assert_snapshot!("ch01_ch02", wire.finish());
+}
+
+/// The seed's story, one write per Enter: data, the answer, the server's FIN (the
+/// half-close: FIN-WAIT-2 and CLOSE-WAIT), then a write after the FIN, which the
+/// server's kernel answers with RST, because the server's socket is closed.
+#[test]
+fn ch01_ch03() {
+    let (mut server, addr) = Program::server("ch01-raw-server", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    wire.states();
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual"],
+    );
+    client.wait_for("connect:");
+    wire.wait("the handshake", |seen| seen.len() >= 3);
+    wire.states();
+
+    client.press_enter();
+    client.wait_for("write:");
+    client.wait_for("end:");
+    server.wait_for("replied");
+    // a person presses Enter again only after the client's delayed ACK of the FIN
+    wire.wait("the ACK of the server's FIN", |seen| {
+        sent(seen, false, FIN) && all_acked(seen)
+    });
+    // ...and after the server's program has closed its socket (no process holds it)
+    wire.states_when(|sockets| sockets.iter().any(|s| s.name == "server" && !s.held));
+
+    client.press_enter();
+    client.wait_for("write:");
+    wire.wait("the server's RST", |seen| sent(seen, false, RST));
+    client.press_enter();
+    client.wait_for("error: write failed");
+    assert!(client.finish().status.success());
+    wire.states();
+
+    insta::assert_snapshot!("ch01_ch03", wire.finish());
+}
+
+/// Chapter 3 against chapter 4: three writes, three answers, each acknowledged;
+/// then the server's idle timeout sends its FIN, the client closes too, and the
+/// server, which closed first, waits in TIME-WAIT.
+#[test]
+fn ch04_ch03() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &["--idle-timeout", "1s"]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    wire.states();
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual", "--count", "3"],
+    );
+    client.wait_for("connect:");
+    wire.wait("the handshake", |seen| seen.len() >= 3);
+    for round in 1..=3 {
+        client.press_enter();
+        client.wait_for("write:");
+        client.wait_for("data:");
+        server.wait_for("received");
+        // everything acknowledged, as by the time a person presses Enter again
+        wire.wait("the answer and its ACK", |seen| {
+            seen.iter().filter(|s| !s.from_client && s.len > 0).count() == round && all_acked(seen)
+        });
+        if round == 1 {
+            wire.states();
+        }
+    }
+    client.wait_for("end:");
+    server.wait_for("nothing received for 1s");
+    assert!(client.finish().status.success());
+    wire.wait("the end of the connection", closed);
+    wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
+
+    insta::assert_snapshot!("ch04_ch03", wire.finish());
+}
+
+/// curl against chapter 5: the request, the response, the server's FIN, curl's FIN.
+#[test]
+fn ch05_curl() {
+    curl_scenario("ch05_curl", &[], "answered 200", 0);
+}
+
+/// curl against chapter 5's `--seed-response`: the same segments; curl refuses the
+/// bytes it receives (HTTP/0.9) and closes.
+#[test]
+fn ch05_seed_curl() {
+    curl_scenario(
+        "ch05_seed_curl",
+        &["--seed-response"],
+        "sent the seed's response",
+        1,
+    );
+}
+
+/// The server is frozen while curl connects and sends its request (the kernel
+/// completes the handshake and acknowledges the request without it), then curl is
+/// frozen while the server answers and sends its FIN: so the server's FIN always
+/// comes before curl's, as it nearly always does when nothing is frozen.
+fn curl_scenario(name: &str, args: &[&str], answered: &str, curl_status: i32) {
+    let (mut server, addr) = Program::server("ch05-raw-http", args);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    wire.states();
+    server.freeze();
+    let mut curl = Curl::start(addr);
+    wire.wait("the request and its ACK", |seen| {
+        seen.iter().any(|s| s.from_client && s.len > 0) && all_acked(seen)
+    });
+    curl.freeze();
+    server.thaw();
+    server.wait_for(answered);
+    wire.wait("the server's FIN", |seen| sent(seen, false, FIN));
+    curl.thaw();
+    let status = curl.finish();
+    assert_eq!(status, curl_status, "curl's exit status");
+    wire.wait("the end of the connection", closed);
+    wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
+
+    insta::assert_snapshot!(name, wire.finish());
+}
+
+/// curl as the reader runs it, with the request pinned to what curl 7.88.1 sends
+/// for `http://127.0.0.1:5000/`, so the lengths in the capture do not depend on
+/// the test's port or the installed curl's version.
+struct Curl {
+    child: Child,
+}
+
+impl Curl {
+    fn start(addr: SocketAddr) -> Curl {
+        let child = Command::new("curl")
+            .args(["--silent", "--max-time", "20", "--include"])
+            .args(["--header", "Host: 127.0.0.1:5000"])
+            .args(["--user-agent", "curl/7.88.1"])
+            .arg(format!("http://{addr}/"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run curl (apt-get install curl)");
+        Curl { child }
+    }
+
+    fn freeze(&self) {
+        support::signal(&self.child, "-STOP");
+    }
+
+    fn thaw(&self) {
+        support::signal(&self.child, "-CONT");
+    }
+
+    /// Waits (bounded) for curl to exit; its exit status.
+    fn finish(&mut self) -> i32 {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("poll curl") {
+                return status.code().unwrap_or(-1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "curl did not exit within {WAIT:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5)); // polling for exit
+        }
+    }
+}
+
+impl Drop for Curl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The pictures in `book/wire/` are drawn from the capture snapshots; this fails
+/// when one differs from its snapshot. `UPDATE_WIRE=1` rewrites them.
+#[test]
+fn diagrams_match_the_captures() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let update = std::env::var_os("UPDATE_WIRE").is_some_and(|v| v == "1");
+    let mut stale = Vec::new();
+    for name in CAPTURE_TESTS {
+        let snapshot = root.join(format!("tests/wire/snapshots/wire__{name}.snap"));
+        let text = std::fs::read_to_string(&snapshot)
+            .unwrap_or_else(|err| panic!("{}: {err}", snapshot.display()));
+        let svg = diagram::render(name, diagram::snapshot_body(&text));
+        let path = root.join(format!("book/wire/{name}.svg"));
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(svg.as_str()) {
+            continue;
+        }
+        if update {
+            std::fs::create_dir_all(path.parent().expect("book/wire")).expect("mkdir book/wire");
+            std::fs::write(&path, svg).expect("write the diagram");
+        } else {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "diagrams differ from their capture snapshots (UPDATE_WIRE=1 cargo test --test wire rewrites them): {stale:?}"
+    );
+}
