@@ -199,7 +199,7 @@ pub async fn handle_connection(
         Head::TimedOut => {
             let waited = humantime::format_duration(config.head_timeout);
             println!("{peer}: no complete request within {waited}, closing");
-            return Ok(());
+            return close(&mut stream).await;
         }
     };
     println!(
