@@ -16,8 +16,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-/// The longest any single step may take before the test fails.
+/// The longest any single step (a page load, a condition in the page) may take before the
+/// test fails.
 pub const WAIT: Duration = Duration::from_secs(30);
+/// The longest Chromium may take to answer one command; longer than [`WAIT`], so that a
+/// condition awaited inside the page reports its own timeout first.
+const REPLY: Duration = Duration::from_secs(60);
 
 /// The flags this machine needs (see the README's "Browser tests"): headless, as root, and no
 /// connection of Chromium's own to the network, which is closed here and may be offline.
@@ -90,7 +94,7 @@ impl Browser {
         let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let profile = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("chromium-profile-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&profile);
+        remove_stale_profiles(profile.parent().expect("scratch folder"));
         std::fs::create_dir_all(&profile).expect("create Chromium's profile folder");
         // the shell hands our stdin pipe to Chromium as fd 3 (commands) and our stdout pipe as
         // fd 4 (replies), then execs it, so the process we kill is Chromium itself
@@ -208,7 +212,7 @@ impl Browser {
             .write_all(&bytes)
             .and_then(|()| self.commands.flush())
             .map_err(|err| format!("cannot write to Chromium: {err}{}", self.stderr_tail()))?;
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + REPLY;
         loop {
             let message = self.receive(deadline, &format!("the reply to {method}"))?;
             if message["id"] == json!(id) {
@@ -226,7 +230,7 @@ impl Browser {
         match self.messages.recv_timeout(left) {
             Ok(message) => Ok(message),
             Err(RecvTimeoutError::Timeout) => Err(format!(
-                "no {what} from Chromium within {WAIT:?}{}",
+                "no {what} from Chromium in time{}",
                 self.stderr_tail()
             )),
             Err(RecvTimeoutError::Disconnected) => Err(format!(
@@ -397,6 +401,25 @@ impl Drop for Browser {
             .status();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Removes the profiles of test processes that have ended (a killed run cannot clean up).
+fn remove_stale_profiles(scratch: &Path) {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("chromium-profile-")
+            .and_then(|rest| rest.split('-').next())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

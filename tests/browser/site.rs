@@ -18,12 +18,32 @@ pub fn root() -> PathBuf {
 pub fn site() -> &'static Path {
     static SITE: OnceLock<Result<PathBuf, Vec<String>>> = OnceLock::new();
     let built = SITE.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-book");
+        // one folder per test process: runs side by side (cargo nextest runs each test in its
+        // own process) must not rebuild the site another one is serving
+        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        remove_stale(scratch);
+        let out = scratch.join(format!("browser-book-{}", std::process::id()));
         tcp_http_book::build_all(&root(), &out).map(|_| out)
     });
     match built {
         Ok(out) => out,
         Err(problems) => panic!("the book has problems:\n{}", problems.join("\n")),
+    }
+}
+
+/// Removes the sites of earlier test processes that have ended.
+fn remove_stale(scratch: &Path) {
+    let Ok(entries) = std::fs::read_dir(scratch) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix("browser-book-") else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
