@@ -136,7 +136,9 @@ fn sent(seen: &[Segment], from_client: bool, flag: u8) -> bool {
 
 /// Chapter 2 against chapter 1: the handshake inside `connect`, the client's FIN
 /// at once, the server's FIN once it has read the end; the client closed first and
-/// waits in TIME-WAIT.
+/// waits in TIME-WAIT. The server is frozen (Ctrl-Z) until its kernel has
+/// acknowledged the client's FIN: otherwise that ACK rides on the server's FIN or
+/// goes alone, depending on whether the program or the delayed-ACK timer is first.
 #[test]
 fn ch01_ch02() {
     let (mut server, addr) = Program::server("ch01-raw-server", &[]);
@@ -144,7 +146,15 @@ fn ch01_ch02() {
         return;
     };
     wire.states();
-    let client = Program::start("ch02-client", &["--addr", &addr.to_string()]).finish();
+    server.freeze();
+    let mut client = Program::start("ch02-client", &["--addr", &addr.to_string()]);
+    client.wait_for("sent FIN");
+    wire.wait("the ACK of the client's FIN", |seen| {
+        sent(seen, true, FIN) && all_acked(seen)
+    });
+    wire.states(); // the half-closed connection
+    server.thaw();
+    let client = client.finish();
     assert!(client.status.success(), "{}", client.stderr);
     server.wait_for("closed without sending anything");
     wire.wait("the end of the connection", closed);
@@ -222,8 +232,16 @@ fn ch04_ch03() {
             wire.states();
         }
     }
-    client.wait_for("end:");
+    // frozen until its kernel has acknowledged the server's FIN, so that ACK never
+    // races the client's own FIN
+    client.freeze();
     server.wait_for("nothing received for 1s");
+    wire.wait("the ACK of the server's FIN", |seen| {
+        sent(seen, false, FIN) && all_acked(seen)
+    });
+    wire.states();
+    client.thaw();
+    client.wait_for("end:");
     assert!(client.finish().status.success());
     wire.wait("the end of the connection", closed);
     wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
@@ -251,8 +269,9 @@ fn ch05_seed_curl() {
 
 /// The server is frozen while curl connects and sends its request (the kernel
 /// completes the handshake and acknowledges the request without it), then curl is
-/// frozen while the server answers and sends its FIN: so the server's FIN always
-/// comes before curl's, as it nearly always does when nothing is frozen.
+/// frozen while the server answers and sends its FIN, until curl's kernel has
+/// acknowledged that FIN: so the two FINs never race, and the ACK never races
+/// curl's own FIN.
 fn curl_scenario(name: &str, args: &[&str], answered: &str, curl_status: i32) {
     let (mut server, addr) = Program::server("ch05-raw-http", args);
     let Some(mut wire) = Wire::start(addr) else {
@@ -267,7 +286,10 @@ fn curl_scenario(name: &str, args: &[&str], answered: &str, curl_status: i32) {
     curl.freeze();
     server.thaw();
     server.wait_for(answered);
-    wire.wait("the server's FIN", |seen| sent(seen, false, FIN));
+    wire.wait("the ACK of the server's FIN", |seen| {
+        sent(seen, false, FIN) && all_acked(seen)
+    });
+    wire.states();
     curl.thaw();
     let status = curl.finish();
     assert_eq!(status, curl_status, "curl's exit status");
