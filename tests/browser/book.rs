@@ -76,8 +76,13 @@ fn every_page_loads_and_switches_language(language: &str) {
 
 /// What a reader gets by opening the search bar on the first page and typing `query`: the
 /// header line and the pages the results link to, in order (`ch01-raw-server.html`).
-fn search(browser: &mut Browser, language: &str, query: &str) -> (String, Vec<String>) {
-    let url = format!("{}/{language}/index.html", origin());
+fn search(
+    browser: &mut Browser,
+    origin: &str,
+    language: &str,
+    query: &str,
+) -> (String, Vec<String>) {
+    let url = format!("{origin}/{language}/index.html");
     assert_eq!(browser.open(&url), None, "{url}");
     browser.eval("document.getElementById('mdbook-search-toggle').click()");
     // the index is fetched when the bar opens; the searcher focuses the bar once it is loaded
@@ -97,7 +102,7 @@ fn search(browser: &mut Browser, language: &str, query: &str) -> (String, Vec<St
         ),
         &format!("search results for {query}"),
     );
-    let problems = problems(browser, origin());
+    let problems = problems(browser, origin);
     assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
     let header = found["header"].as_str().unwrap_or_default().to_string();
     let mut pages: Vec<String> = Vec::new();
@@ -158,7 +163,7 @@ fn search_finds_chapters_in_both_languages() {
         ("ko", "연결을", "연결"),
         ("en", "handshake", "handshak"),
     ] {
-        let (header, pages) = search(&mut browser, language, query);
+        let (header, pages) = search(&mut browser, origin(), language, query);
         report.push(format!("{language} {query}: {header}: {}", pages.join(" ")));
         let expected = chapters_saying(language, needle);
         assert!(!expected.is_empty(), "no {language} chapter says {needle}");
@@ -311,7 +316,7 @@ fn print_page_has_every_chapter() {
 }
 
 /// Opened from disk (`file://`, what `cargo run` prints) the book works too: no error, the
-/// switch lands on the same page, and search answers.
+/// switch lands on the same page, and a typed search finds the page.
 #[test]
 fn book_works_from_file_urls() {
     let Some(mut browser) = Browser::launch() else {
@@ -332,20 +337,11 @@ fn book_works_from_file_urls() {
             json!(format!("{origin}/{other}/{page}")),
             "{url}: the switch"
         );
-        let url = format!(
-            "{origin}/{language}/{page}?search={}",
-            if language == "ko" {
-                "%ED%95%B8%EB%93%9C%EC%85%B0%EC%9D%B4%ED%81%AC"
-            } else {
-                query
-            }
+        let (header, pages) = search(&mut browser, &origin, language, query);
+        assert!(
+            pages.contains(&page.to_string()),
+            "{url}: {header}: {pages:?}"
         );
-        assert_eq!(browser.open(&url), None, "{url}");
-        let count = browser.wait_until(
-            "document.querySelectorAll('#mdbook-searchresults a[href]').length",
-            &format!("{query} results"),
-        );
-        assert!(count.as_u64().unwrap_or(0) > 0, "{url}");
         let problems = problems(&mut browser, &origin);
         assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
     }
