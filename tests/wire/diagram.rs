@@ -24,7 +24,7 @@ fn title(name: &str) -> &'static str {
         "ch01_ch02" => "ch01-raw-server  ←  ch02-client",
         "ch01_ch03" => "ch01-raw-server  ←  ch03-interval-client --manual",
         "ch04_ch03" => {
-            "ch04-keep-alive --idle-timeout 1s  ←  ch03-interval-client --manual --count 3"
+            "ch04-keep-alive --idle-timeout 2s  ←  ch03-interval-client --manual --count 3"
         }
         "ch05_curl" => "ch05-raw-http  ←  curl --include",
         "ch05_seed_curl" => "ch05-raw-http --seed-response  ←  curl --include",

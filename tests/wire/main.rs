@@ -206,13 +206,20 @@ fn ch01_ch03() {
 /// Chapter 3 against chapter 4: three writes, three answers, each acknowledged;
 /// then the server's idle timeout sends its FIN, the client closes too, and the
 /// server, which closed first, waits in TIME-WAIT.
+///
+/// Each round the server is frozen until its kernel has acknowledged the data, so
+/// that ACK goes alone every time (a running server's answer would carry it, or
+/// not, depending on whether the program or the delayed-ACK timer is first). A
+/// frozen server's idle timer cannot close early: when it goes on, the data is
+/// there to read, and a read that is ready wins over an expired timeout.
 #[test]
 fn ch04_ch03() {
-    let (mut server, addr) = Program::server("ch04-keep-alive", &["--idle-timeout", "1s"]);
+    let (mut server, addr) = Program::server("ch04-keep-alive", &["--idle-timeout", "2s"]);
     let Some(mut wire) = Wire::start(addr) else {
         return;
     };
     wire.states();
+    server.freeze();
     let mut client = Program::start(
         "ch03-interval-client",
         &["--addr", &addr.to_string(), "--manual", "--count", "3"],
@@ -220,22 +227,34 @@ fn ch04_ch03() {
     client.wait_for("connect:");
     wire.wait("the handshake", |seen| seen.len() >= 3);
     for round in 1..=3 {
+        let sent_by = |seen: &[Segment], from_client: bool| {
+            seen.iter()
+                .filter(|s| s.from_client == from_client && s.len > 0)
+                .count()
+        };
         client.press_enter();
         client.wait_for("write:");
-        client.wait_for("data:");
-        server.wait_for("received");
-        // everything acknowledged, as by the time a person presses Enter again
-        wire.wait("the answer and its ACK", |seen| {
-            seen.iter().filter(|s| !s.from_client && s.len > 0).count() == round && all_acked(seen)
+        wire.wait("the data and its ACK", |seen| {
+            sent_by(seen, true) == round && all_acked(seen)
         });
         if round == 1 {
             wire.states();
+        }
+        server.thaw();
+        server.wait_for("received");
+        client.wait_for("data:");
+        // everything acknowledged, as by the time a person presses Enter again
+        wire.wait("the answer and its ACK", |seen| {
+            sent_by(seen, false) == round && all_acked(seen)
+        });
+        if round < 3 {
+            server.freeze();
         }
     }
     // frozen until its kernel has acknowledged the server's FIN, so that ACK never
     // races the client's own FIN
     client.freeze();
-    server.wait_for("nothing received for 1s");
+    server.wait_for("nothing received for 2s");
     wire.wait("the ACK of the server's FIN", |seen| {
         sent(seen, false, FIN) && all_acked(seen)
     });
