@@ -233,8 +233,9 @@ impl Program {
 
     /// Stops the program as Ctrl-Z does (SIGSTOP): it runs no code, but its kernel
     /// still answers for its sockets (handshakes, ACKs).
+    /// Returns once every thread of the program has stopped.
     pub fn freeze(&self) {
-        signal(&self.child, "-STOP");
+        freeze(&self.child);
     }
 
     /// Lets a frozen program go on (SIGCONT), as `fg` does.
@@ -262,6 +263,33 @@ impl Drop for Program {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Stops a child process (SIGSTOP) and waits until every one of its threads has
+/// stopped: `kill` returns as soon as the signal is queued, not once it has taken effect.
+pub fn freeze(child: &Child) {
+    signal(child, "-STOP");
+    let tasks = format!("/proc/{}/task", child.id());
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let stopped = std::fs::read_dir(&tasks).is_ok_and(|threads| {
+            threads.flatten().all(|thread| {
+                std::fs::read_to_string(thread.path().join("stat")).is_ok_and(|stat| {
+                    // the state follows the command name in parentheses: `T` is stopped
+                    stat.rsplit_once(") ")
+                        .is_some_and(|(_, rest)| rest.starts_with('T'))
+                })
+            })
+        });
+        if stopped {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{tasks}: not stopped within {WAIT:?}"
+        );
+        thread::sleep(Duration::from_millis(1)); // polling the kernel's state, not synchronising
     }
 }
 

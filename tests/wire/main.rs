@@ -341,7 +341,7 @@ impl Curl {
     }
 
     fn freeze(&self) {
-        support::signal(&self.child, "-STOP");
+        support::freeze(&self.child);
     }
 
     fn thaw(&self) {
