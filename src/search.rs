@@ -13,6 +13,11 @@ use serde_json::{Map, Value, json};
 
 const PREFIX: &str = "window.search = Object.assign(window.search, JSON.parse('";
 const SUFFIX: &str = "'));";
+/// The Korean-aware trimmer (book/theme/search-hangul.js), also put at the top of
+/// `searchindex.js`: the index is loaded with the pipeline registered at that moment,
+/// and a `?search=` link can load the index before the page's own copy of the script
+/// has run, which left a first visit's Korean search with nothing.
+const INSTALLER: &str = include_str!("../book/theme/search-hangul.js");
 /// The fields mdBook indexes.
 pub const FIELDS: [&str; 3] = ["title", "body", "breadcrumbs"];
 
@@ -42,6 +47,7 @@ pub fn hangul_tokens(text: &str) -> BTreeMap<String, usize> {
 pub fn read_index(path: &Path) -> Result<Value, String> {
     let text = fs::read_to_string(path)
         .map_err(|err| format!("cannot read the search index {}: {err}", path.display()))?;
+    let text = text.strip_prefix(INSTALLER).unwrap_or(&text);
     let quoted = text
         .strip_prefix(PREFIX)
         .and_then(|rest| rest.strip_suffix(SUFFIX))
@@ -68,7 +74,7 @@ pub fn read_index(path: &Path) -> Result<Value, String> {
 fn write_index(path: &Path, index: &Value) -> Result<(), String> {
     let json = serde_json::to_string(index).map_err(|err| format!("{}: {err}", path.display()))?;
     let js = format!(
-        "{PREFIX}{}{SUFFIX}",
+        "{INSTALLER}{PREFIX}{}{SUFFIX}",
         json.replace('\\', "\\\\").replace('\'', "\\'")
     );
     fs::write(path, js).map_err(|err| format!("cannot write {}: {err}", path.display()))
