@@ -22,7 +22,8 @@ pub struct Socket {
 /// only once none is left, so it never depends on how fast the kernel got there.
 const PASSING: [&str; 5] = ["SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "CLOSING", "LAST-ACK"];
 
-/// The sockets on `port`, read again and again (bounded by [`WAIT`]) until none is
+/// The sockets of the scenario (the listener on `port`, and the connections of
+/// `clients`), read again and again (bounded by [`WAIT`]) until none is
 /// in a passing state and `ready` holds; then shown as one line for the snapshot.
 /// `clients` are the client ports in the order the capture met them.
 pub fn settled(port: u16, clients: &[u16], ready: impl Fn(&[Socket]) -> bool) -> String {
@@ -76,13 +77,16 @@ fn read(port: u16, clients: &[u16]) -> Vec<Socket> {
                 return None;
             };
             let held = line.contains("users:");
+            // only this scenario's sockets: a port number is reused, and an earlier
+            // connection on it may still be in TIME-WAIT
             let (order, name) = if port_of(local) != Some(port) {
-                let client = port_of(local)?;
+                let client = port_of(local).filter(|p| clients.contains(p))?;
                 (0, client_name(client, clients))
-            } else if port_of(peer).is_none() {
-                (2, "listener".to_string())
-            } else {
+            } else if let Some(client) = port_of(peer) {
+                clients.contains(&client).then_some(())?;
                 (1, "server".to_string())
+            } else {
+                (2, "listener".to_string())
             };
             Some((
                 order,
