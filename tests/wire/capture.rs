@@ -381,27 +381,5 @@ fn preview(payload: &[u8], len: u32) -> String {
     } else {
         ""
     };
-    format!("\"{}\"{more}", escape(shown))
-}
-
-/// Bytes as the chapters print them: text as is, `\r` `\n` `\t` `\\` and other
-/// control or invalid bytes escaped.
-fn escape(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\r' => out.push_str("\\r"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        for byte in chunk.invalid() {
-            out.push_str(&format!("\\x{byte:02x}"));
-        }
-    }
-    out
+    format!("\"{}\"{more}", ch01_raw_server::printable(shown))
 }
