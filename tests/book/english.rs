@@ -5,11 +5,8 @@
 
 use std::cell::RefCell;
 
-use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 
 use crate::support;
 
@@ -81,15 +78,10 @@ impl TokenSink for Sink {
 }
 
 fn prose_blocks(html: &str) -> Vec<String> {
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(
-        Sink(RefCell::new(Blocks::default())),
-        TokenizerOpts::default(),
-    );
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    tokenizer.sink.0.take().done
+    crate::html::tokenize(html, Sink(RefCell::new(Blocks::default())))
+        .0
+        .take()
+        .done
 }
 
 fn is_hangul(c: char) -> bool {

@@ -69,13 +69,15 @@ impl TokenSink for Sink {
 }
 
 pub fn parse(html: &str) -> Page {
+    tokenize(html, Sink(RefCell::new(Page::default()))).0.take()
+}
+
+/// Runs html5ever's tokenizer over a whole page, feeding every token to `sink`.
+pub fn tokenize<S: TokenSink>(html: &str, sink: S) -> S {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
-    let tokenizer = Tokenizer::new(
-        Sink(RefCell::new(Page::default())),
-        TokenizerOpts::default(),
-    );
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    tokenizer.sink.0.take()
+    tokenizer.sink
 }
