@@ -1,6 +1,6 @@
 //! Chapter 3: a client that writes `testing~` on every tick and prints every event
-//! the connection delivers (`connect`, `write`, `data`, `end`, `timeout`, `error`),
-//! one plain line each, as TCP really delivers them.
+//! of the connection (`connect`, `write`, `data`, `end`, `reset`, `timeout`,
+//! `error`, `done`), one plain line each, as TCP really delivers them.
 //!
 //! Try it: start `cargo run -p ch01-raw-server`, then
 //! `cargo run -p ch03-interval-client`. With `-- --manual` it writes once each
