@@ -30,7 +30,9 @@ fn main() -> ExitCode {
             for line in &problems {
                 eprintln!("{PROGRAM}: {line}");
             }
-            eprintln!("{PROGRAM}: the book has {} problem(s)", problems.len());
+            if problems.len() > 1 {
+                eprintln!("{PROGRAM}: {} problems", problems.len());
+            }
             ExitCode::FAILURE
         },
         |()| ExitCode::SUCCESS,
