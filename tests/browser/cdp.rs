@@ -303,11 +303,28 @@ impl Browser {
     /// Clicks the element `selector` and waits for the page it leads to to load.
     pub fn click_and_wait(&mut self, selector: &str) {
         self.mark();
-        let clicked = self.eval(&format!(
-            "(() => {{ const e = document.querySelector({}); if (!e) return false; e.click(); return true; }})()",
+        // where a reader would click: the element's centre must be in view and the element
+        // itself must be what is on top there (a script's e.click() would pass even for a
+        // link hidden behind the menu bar)
+        let point = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({}); if (!e) return 'no such element'; \
+               const r = e.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2; \
+               if (!r.width || !r.height || x < 0 || y < 0 || x > innerWidth || y > innerHeight) \
+                 return 'not in view: ' + JSON.stringify(r); \
+               const hit = document.elementFromPoint(x, y); \
+               if (!hit || !(hit === e || e.contains(hit))) return 'covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing'); \
+               return [x, y]; }})()",
             json!(selector)
         ));
-        assert_eq!(clicked, json!(true), "no element {selector} to click");
+        let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
+            panic!("cannot click {selector}: {point}");
+        };
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}),
+            );
+        }
         self.wait_event("Page.frameNavigated", |p| p["frame"]["parentId"].is_null());
         self.wait_event("Page.loadEventFired", |_| true);
     }
