@@ -337,10 +337,6 @@ impl Client {
         Client { stream }
     }
 
-    pub fn local_port(&self) -> u16 {
-        self.stream.local_addr().expect("local address").port()
-    }
-
     pub fn write(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).expect("write to the chapter");
     }

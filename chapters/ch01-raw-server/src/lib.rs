@@ -6,7 +6,7 @@
 //! Try it: `cargo run -p ch01-raw-server`, then in a second terminal
 //! `printf 'hello' | nc 127.0.0.1 5000`.
 //!
-//! Later chapters reuse [`listen`], [`serve`] and [`printable_lines`].
+//! Later chapters reuse [`listen`], [`serve`], [`printable`], [`printable_lines`] and [`bytes`].
 
 use std::future::Future;
 use std::io;
