@@ -222,12 +222,7 @@ impl Program {
 
     /// Sends SIGINT (Ctrl-C), waits for the program to exit, collects its output.
     pub fn interrupt(self) -> Output {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill")
-            .args(["-INT", &pid])
-            .status()
-            .expect("run kill");
-        assert!(sent.success(), "kill -INT {pid} failed");
+        signal(&self.child, "-INT");
         self.finish()
     }
 
