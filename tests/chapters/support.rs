@@ -12,7 +12,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,37 +20,30 @@ use std::time::{Duration, Instant};
 /// The longest any single step may take before the test fails.
 pub const WAIT: Duration = Duration::from_secs(20);
 
-const CHAPTERS: [&str; 5] = [
-    "ch01-raw-server",
-    "ch02-client",
-    "ch03-interval-client",
-    "ch04-keep-alive",
-    "ch05-raw-http",
-];
-
-/// The path of a chapter's binary, built (once per test run) with the same cargo
-/// and profile as this test, exactly as `cargo run -p <chapter>` builds it.
+/// The path of a chapter's binary, built (once per chapter and test run) with the same
+/// cargo and profile as this test, exactly as `cargo run -p <chapter>` builds it. Only the
+/// chapters a suite runs are built, so a chapter being written cannot break another's tests.
 pub fn binary(chapter: &str) -> PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    let dir = DIR.get_or_init(|| {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !built.iter().any(|name| name == chapter) {
         let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "--quiet", "--bins"]);
-        for name in CHAPTERS {
-            build.args(["-p", name]);
-        }
+        build.args(["build", "--quiet", "--bins", "-p", chapter]);
         if !cfg!(debug_assertions) {
             build.arg("--release");
         }
-        let status = build.status().expect("run cargo build for the chapters");
-        assert!(status.success(), "cargo build of the chapters failed");
-        // this test runs as target/<profile>/deps/chapters-<hash>
-        let exe = std::env::current_exe().expect("test executable path");
-        exe.parent()
-            .and_then(|deps| deps.parent())
-            .expect("target dir")
-            .to_path_buf()
-    });
-    dir.join(chapter)
+        let status = build.status().expect("run cargo build for the chapter");
+        assert!(status.success(), "cargo build -p {chapter} failed");
+        built.push(chapter.to_string());
+    }
+    // this test runs as target/<profile>/deps/<suite>-<hash>
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .join(chapter)
 }
 
 /// A line a program printed, or the end of its output.
