@@ -22,9 +22,11 @@ pub async fn listen(program: &str, addr: &str) -> Result<TcpListener, String> {
     TcpListener::bind(addr).await.map_err(|err| {
         let hint = match err.kind() {
             io::ErrorKind::AddrInUse => {
-                " (is another chapter still running? stop it, or try --addr 127.0.0.1:0)"
+                " (is another program using the port? try --addr 127.0.0.1:0)"
             }
-            io::ErrorKind::PermissionDenied => " (ports below 1024 need root; pick another port)",
+            io::ErrorKind::PermissionDenied => {
+                " (ports below 1024 need root; pick another port)"
+            }
             _ => "",
         };
         format!("{program}: cannot listen on {addr}: {err}{hint}")
@@ -32,10 +34,11 @@ pub async fn listen(program: &str, addr: &str) -> Result<TcpListener, String> {
 }
 // ANCHOR_END: listen
 
-// ANCHOR: serve
+// ANCHOR: serve_setup
 /// Prints `listening on ADDR` (the first line), then accepts connections until
-/// Ctrl-C. Each connection runs in its own task, so a slow or silent client never
-/// holds up the next one; a connection's error is one line naming the peer.
+/// Ctrl-C. Each connection runs in its own task, so a slow or silent client
+/// never holds up the next one; a connection's error is one line naming the
+/// peer.
 pub async fn serve<H, F>(program: &str, listener: TcpListener, handler: H)
 where
     H: Fn(TcpStream, SocketAddr) -> F,
@@ -43,14 +46,21 @@ where
 {
     let local = match listener.local_addr() {
         Ok(local) => local,
-        Err(err) => return println!("{program}: cannot read the listening address: {err}"),
+        Err(err) => {
+            return println!(
+                "{program}: cannot read the listening address: {err}"
+            );
+        }
     };
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     let mut announced = false;
+    // ANCHOR_END: serve_setup
+    // ANCHOR: serve_loop
     loop {
         tokio::select! {
-            biased; // poll in this order, so Ctrl-C is caught before we announce ourselves
+            // poll in this order: Ctrl-C is caught before we announce ourselves
+            biased;
             _ = &mut ctrl_c => break,
             () = std::future::ready(()), if !announced => {
                 println!("listening on {local}");
@@ -66,7 +76,7 @@ where
                     });
                 }
                 Err(err) => {
-                    // e.g. "Too many open files": say so, breathe, keep accepting
+                    // e.g. "Too many open files": say so, breathe, go on
                     println!("{program}: accept failed: {err}");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -75,12 +85,16 @@ where
     }
     println!("{program}: shutting down");
 }
-// ANCHOR_END: serve
+// ANCHOR_END: serve_loop
 
 // ANCHOR: handle_connection
-/// The seed's `socket.on('data')` handler: print the first chunk, reply `test`, close.
-pub async fn handle_connection(mut stream: TcpStream, peer: SocketAddr) -> io::Result<()> {
-    // `peer` is the other end; the seed printed socket.address(), which is our own end
+/// The seed's `socket.on('data')` handler: print the first chunk, reply
+/// `test`, close.
+pub async fn handle_connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+) -> io::Result<()> {
+    // `peer` is the other end; the seed printed socket.address(), our own end
     println!("{peer}: connected");
 
     let mut buf = [0; 1024];
@@ -105,7 +119,8 @@ pub async fn handle_connection(mut stream: TcpStream, peer: SocketAddr) -> io::R
 
 // ANCHOR: printable
 /// Shows bytes as text a terminal can print safely: valid UTF-8 as is, control
-/// bytes and invalid bytes as escapes (`\r`, `\n`, `\x00`, `\xff`), backslash as `\\`.
+/// bytes and invalid bytes as escapes (`\r`, `\n`, `\x00`, `\xff`), backslash
+/// as `\\`.
 pub fn printable(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.utf8_chunks() {
@@ -115,7 +130,9 @@ pub fn printable(bytes: &[u8]) -> String {
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
                 '\\' => out.push_str("\\\\"),
-                c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if c.is_control() => {
+                    out.push_str(&format!("\\x{:02x}", c as u32))
+                }
                 c => out.push(c),
             }
         }

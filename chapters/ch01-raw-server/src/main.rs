@@ -22,5 +22,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    ch01_raw_server::serve(PROGRAM, listener, ch01_raw_server::handle_connection).await;
+    ch01_raw_server::serve(
+        PROGRAM,
+        listener,
+        ch01_raw_server::handle_connection,
+    )
+    .await;
 }

@@ -10,13 +10,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 // ANCHOR: connect
-/// Opens a connection to `addr`. The kernel sends SYN, receives SYN-ACK and sends
-/// ACK before `connect` returns. On failure: the one line that says what to do.
+/// Opens a connection to `addr`. The kernel sends SYN, receives SYN-ACK and
+/// sends ACK before `connect` returns. On failure: the one line that says what
+/// to do.
 pub async fn connect(program: &str, addr: &str) -> Result<TcpStream, String> {
     TcpStream::connect(addr).await.map_err(|err| {
         let hint = match err.kind() {
             io::ErrorKind::ConnectionRefused => {
-                " (is the server running? start one with: cargo run -p ch01-raw-server)"
+                " (is the server running? start one with: \
+                 cargo run -p ch01-raw-server)"
             }
             _ => "",
         };
@@ -26,8 +28,8 @@ pub async fn connect(program: &str, addr: &str) -> Result<TcpStream, String> {
 // ANCHOR_END: connect
 
 // ANCHOR: run
-/// Reports both ends of the connection, then closes it politely: our FIN first,
-/// then we read until the server's FIN.
+/// Reports both ends of the connection, then closes it gracefully: our FIN
+/// first, then we read until the server's FIN.
 pub async fn run(mut stream: TcpStream) -> io::Result<()> {
     let local = stream.local_addr()?;
     let peer = stream.peer_addr()?;

@@ -23,8 +23,11 @@ pub async fn handle_connection(
     println!("{peer}: connected");
     let mut buf = [0; 1024];
     loop {
-        // a chunk is whatever the kernel has buffered: one write, half of one, or several
-        let Ok(read) = tokio::time::timeout(idle_timeout, stream.read(&mut buf)).await else {
+        // a chunk: up to 1024 of the bytes the kernel has buffered, which may
+        // be part of one write or pieces of several
+        let Ok(read) =
+            tokio::time::timeout(idle_timeout, stream.read(&mut buf)).await
+        else {
             let idle = humantime::format_duration(idle_timeout);
             println!("{peer}: nothing received for {idle}, closing");
             stream.shutdown().await?;

@@ -39,7 +39,8 @@ pub const MAX_HEAD: usize = 8 * 1024;
 pub const LINGER: Duration = Duration::from_secs(2);
 
 // ANCHOR: body
-/// The page: UTF-8, so `Content-Length` (bytes) is larger than the count of characters.
+/// The page: UTF-8, so `Content-Length` (bytes) is larger than the count of
+/// characters.
 pub const BODY: &str = "<!DOCTYPE html>\n\
 <html lang=\"ko\">\n\
 <meta charset=\"utf-8\">\n\
@@ -50,9 +51,16 @@ pub const BODY: &str = "<!DOCTYPE html>\n\
 // ANCHOR_END: body
 
 // ANCHOR: response
-/// Builds a complete HTTP/1.1 response: status line, header fields, empty line, body.
-pub fn response(status: &str, body: &str, send_body: bool, now: SystemTime) -> Vec<u8> {
-    // every line ends in \r\n; the empty line ends the header section (RFC 9112 §2.1)
+/// Builds a complete HTTP/1.1 response: status line, header fields, empty
+/// line, body.
+pub fn response(
+    status: &str,
+    body: &str,
+    send_body: bool,
+    now: SystemTime,
+) -> Vec<u8> {
+    // every line ends in \r\n; the empty line ends the header section
+    // (RFC 9112 §2.1)
     let head = format!(
         "HTTP/1.1 {status}\r\n\
          Date: {date}\r\n\
@@ -61,8 +69,9 @@ pub fn response(status: &str, body: &str, send_body: bool, now: SystemTime) -> V
          {allow}\
          Connection: close\r\n\
          \r\n",
-        date = httpdate::fmt_http_date(now), // IMF-fixdate, always GMT (RFC 9110 §5.6.7)
-        length = body.len(),                 // bytes, not characters (RFC 9110 §8.6)
+        // IMF-fixdate, always GMT (RFC 9110 §5.6.7)
+        date = httpdate::fmt_http_date(now),
+        length = body.len(), // bytes, not characters (RFC 9110 §8.6)
         // a 405 must name the methods that do work (RFC 9110 §15.5.6)
         allow = if status.starts_with("405") {
             "Allow: GET, HEAD\r\n"
@@ -79,10 +88,30 @@ pub fn response(status: &str, body: &str, send_body: bool, now: SystemTime) -> V
 // ANCHOR_END: response
 
 // ANCHOR: seed_response
-/// The seed's response, exactly as its JavaScript template literal produced it: a
-/// leading newline, twelve spaces of indentation on every line, bare `\n` line
-/// ends, a `Content-Length` of 1573 for the 250 bytes after the empty line, and `Date: Mon ~`.
-pub const SEED_RESPONSE: &[u8] = b"\n            HTTP/1.1 200 Success\n            Connection: close\n            Content-Length: 1573\n            Content-Type: text/html; charset=UTF-8\n            Date: Mon ~\n            \n            <!DOCTYPE html>\n            <html lang=kr>\n                <meta charset=utf-8>\n                <title>HELLO HTTP!</title>\n                <body>\n                    <h1>HELLO!</h1>\n                </body>\n            </html>\n            ";
+/// The seed's response, exactly as its JavaScript template literal produced
+/// it: a leading newline (an empty first line where the status line belongs),
+/// twelve spaces before every other line, bare `\n` line ends, `Date: Mon ~`.
+/// The line of twelve spaces after `Date` is not an empty line, so the header
+/// section does not end there (RFC 9112 §2.2); 250 bytes follow it, not 1573.
+pub const SEED_RESPONSE: &[u8] = concat!(
+    "\n",
+    "            HTTP/1.1 200 Success\n",
+    "            Connection: close\n",
+    "            Content-Length: 1573\n",
+    "            Content-Type: text/html; charset=UTF-8\n",
+    "            Date: Mon ~\n",
+    "            \n", // twelve spaces, then LF: not an empty line
+    "            <!DOCTYPE html>\n",
+    "            <html lang=kr>\n",
+    "                <meta charset=utf-8>\n",
+    "                <title>HELLO HTTP!</title>\n",
+    "                <body>\n",
+    "                    <h1>HELLO!</h1>\n",
+    "                </body>\n",
+    "            </html>\n",
+    "            ",
+)
+.as_bytes();
 // ANCHOR_END: seed_response
 
 /// What reading a request head ended with.
@@ -96,11 +125,16 @@ enum Head {
 }
 
 // ANCHOR: read_head
-/// Reads until the empty line that ends the header section, within `head_timeout`
-/// for the whole head. Bytes after it (a body, or a next request) are cut off:
-/// this server answers one request, and drains the rest when it closes.
-async fn read_head(stream: &mut TcpStream, head_timeout: Duration) -> io::Result<Head> {
-    let deadline = Instant::now() + head_timeout; // for the whole head, not each read
+/// Reads until the empty line that ends the header section, within
+/// `head_timeout` for the whole head. Bytes after it (a body, or a next
+/// request) are cut off: this server answers one request, and drains the rest
+/// when it closes.
+async fn read_head(
+    stream: &mut TcpStream,
+    head_timeout: Duration,
+) -> io::Result<Head> {
+    // one deadline for the whole head, not one per read
+    let deadline = Instant::now() + head_timeout;
     let mut head = Vec::new();
     let mut buf = [0; 1024];
     loop {
@@ -136,8 +170,8 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 // ANCHOR: check_request
-/// Checks the request line (`method SP target SP version`, RFC 9112 §3) and, for
-/// HTTP/1.1, the `Host` field a server must insist on (RFC 9112 §3.2).
+/// Checks the request line (`method SP target SP version`, RFC 9112 §3) and,
+/// for HTTP/1.1, the `Host` field a server must insist on (RFC 9112 §3.2).
 /// Returns the method, or the status to answer with instead.
 fn check_request(head: &[u8]) -> Result<&str, &'static str> {
     let Ok(text) = std::str::from_utf8(head) else {
@@ -149,10 +183,12 @@ fn check_request(head: &[u8]) -> Result<&str, &'static str> {
     let [method, target, version] = parts[..] else {
         return Err("400 Bad Request");
     };
-    if method.is_empty() || target.is_empty() || !version.starts_with("HTTP/1.") {
+    if method.is_empty() || target.is_empty() || !version.starts_with("HTTP/1.")
+    {
         return Err("400 Bad Request");
     }
-    let has_host = lines.any(|line| line.to_ascii_lowercase().starts_with("host:"));
+    let has_host =
+        lines.any(|line| line.to_ascii_lowercase().starts_with("host:"));
     if version == "HTTP/1.1" && !has_host {
         return Err("400 Bad Request");
     }
@@ -163,7 +199,7 @@ fn check_request(head: &[u8]) -> Result<&str, &'static str> {
 }
 // ANCHOR_END: check_request
 
-// ANCHOR: handle_connection
+// ANCHOR: handle_connection_head
 /// One request, one response, then a close that lets the client read it all.
 pub async fn handle_connection(
     mut stream: TcpStream,
@@ -186,6 +222,8 @@ pub async fn handle_connection(
             println!("{}", printable_lines(&partial));
             return respond(&mut stream, peer, "400 Bad Request", true).await;
         }
+        // ANCHOR_END: handle_connection_head
+        // ANCHOR: handle_connection_limits
         Head::TooLarge => {
             println!("{peer}: request head larger than {MAX_HEAD} bytes");
             return respond(
@@ -207,7 +245,9 @@ pub async fn handle_connection(
         head.len(),
         printable_lines(&head)
     );
+    // ANCHOR_END: handle_connection_limits
 
+    // ANCHOR: handle_connection_answer
     match (config.answer, check_request(&head)) {
         (Answer::Seed, _) => {
             stream.write_all(SEED_RESPONSE).await?;
@@ -220,10 +260,12 @@ pub async fn handle_connection(
         (Answer::Correct, Ok(method)) => {
             respond(&mut stream, peer, "200 OK", method == "GET").await
         }
-        (Answer::Correct, Err(status)) => respond(&mut stream, peer, status, true).await,
+        (Answer::Correct, Err(status)) => {
+            respond(&mut stream, peer, status, true).await
+        }
     }
 }
-// ANCHOR_END: handle_connection
+// ANCHOR_END: handle_connection_answer
 
 // ANCHOR: respond
 async fn respond(
@@ -245,9 +287,9 @@ async fn respond(
     close(stream).await
 }
 
-/// Our FIN first; then read (and drop) whatever the client still sends until its
-/// FIN, so the kernel never has unread data to answer with a reset (RST), which
-/// could destroy the response before the client has read it.
+/// Our FIN first; then read (and drop) whatever the client still sends until
+/// its FIN, so the kernel never has unread data to answer with a reset (RST),
+/// which could destroy the response before the client has read it.
 async fn close(stream: &mut TcpStream) -> io::Result<()> {
     stream.shutdown().await?;
     let mut buf = [0; 1024];
