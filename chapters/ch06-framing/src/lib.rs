@@ -1,0 +1,371 @@
+//! Chapter 6: framing. TCP delivers a stream of bytes; a protocol needs messages
+//! (*frames*). This server cuts the stream into frames in one of two ways, by
+//! hand or with tokio-util's codecs, prints each frame and echoes it back framed:
+//!
+//! - `--framing lines`: a frame is a line ending in `\n` (a `\r` before it is dropped);
+//! - `--framing length`: a frame is a 4-byte big-endian length, then that many bytes.
+//!
+//! A frame over `--max-frame`, bytes that are not a frame, or a close in the middle
+//! of a frame: one line to the log, the same line (framed) to the peer, and our FIN.
+//!
+//! Try it: `cargo run -p ch06-framing`, then `nc 127.0.0.1 5000` and type lines; or
+//! `cargo run -p ch06-framing -- --framing length`, then
+//! `printf '\0\0\0\5hello' | nc -N 127.0.0.1 5000 | od -c`.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use ch01_raw_server::{bytes, printable};
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_util::codec::{Framed, LengthDelimitedCodec, LinesCodec, LinesCodecError};
+use tokio_util::io::InspectReader;
+
+/// How the byte stream is cut into frames (`--framing`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Framing {
+    /// A line ending in `\n`
+    Lines,
+    /// A 4-byte big-endian length, then the payload
+    Length,
+}
+
+/// Everything a connection needs to know, from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub framing: Framing,
+    /// The largest frame accepted, in bytes (a line's ending and the length prefix not counted).
+    pub max_frame: usize,
+    pub idle_timeout: Duration,
+    /// Use tokio-util's codecs instead of the hand-written framers.
+    pub codec: bool,
+}
+
+// ANCHOR: framer
+/// Cuts frames off the front of the bytes received so far, and frames replies.
+pub trait Framer {
+    /// `Ok(Some(frame))`: one whole frame, removed from the front of `buf`;
+    /// `Ok(None)`: no whole frame yet, read more; `Err`: not our protocol.
+    fn decode(&self, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FrameError>;
+    /// Appends `frame` to `out` as it goes on the wire.
+    fn encode(&self, frame: &[u8], out: &mut Vec<u8>);
+}
+
+/// Why bytes are not a frame of ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    /// No `\n` within the first `max` bytes.
+    LineTooLong { max: usize },
+    /// A length prefix over the maximum.
+    FrameTooLong { len: usize, max: usize },
+}
+// ANCHOR_END: framer
+
+impl fmt::Display for FrameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FrameError::LineTooLong { max } => write!(f, "a line longer than {max} bytes"),
+            FrameError::FrameTooLong { len, max } => {
+                write!(f, "a frame of {len} bytes, over the maximum of {max}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FrameError {}
+
+// ANCHOR: lines
+/// A frame is the bytes before `\n`; a `\r` right before the `\n` is dropped too.
+pub struct Lines {
+    /// The longest line accepted, its `\r\n` or `\n` not counted.
+    pub max_line: usize,
+}
+
+impl Framer for Lines {
+    fn decode(&self, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FrameError> {
+        let too_long = FrameError::LineTooLong { max: self.max_line };
+        let Some(newline) = buf.iter().position(|&b| b == b'\n') else {
+            // no `\n` yet: the line is at least this long (a last `\r` may
+            // still turn out to be half of `\r\n`)
+            let shortest = buf.len() - usize::from(buf.last() == Some(&b'\r'));
+            return if shortest > self.max_line {
+                Err(too_long) // no way to find where the next message starts
+            } else {
+                Ok(None)
+            };
+        };
+        let mut line: Vec<u8> = buf.drain(..=newline).collect();
+        line.pop(); // the `\n`
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        if line.len() > self.max_line {
+            return Err(too_long);
+        }
+        Ok(Some(line))
+    }
+
+    fn encode(&self, frame: &[u8], out: &mut Vec<u8>) {
+        out.extend_from_slice(frame);
+        out.push(b'\n');
+    }
+}
+// ANCHOR_END: lines
+
+// ANCHOR: length_prefixed
+/// A frame is a 4-byte big-endian length, then that many bytes of payload.
+pub struct LengthPrefixed {
+    /// The largest payload accepted, the 4 bytes of the prefix not counted.
+    pub max_frame: usize,
+}
+
+impl Framer for LengthPrefixed {
+    fn decode(&self, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FrameError> {
+        let Some(&prefix) = buf.first_chunk::<4>() else {
+            return Ok(None); // not even the whole length yet
+        };
+        let len = u32::from_be_bytes(prefix) as usize;
+        if len > self.max_frame {
+            // known before the payload arrives: refuse it without buffering it
+            let max = self.max_frame;
+            return Err(FrameError::FrameTooLong { len, max });
+        }
+        if buf.len() < 4 + len {
+            return Ok(None); // the payload is still on its way
+        }
+        let frame = buf[4..4 + len].to_vec();
+        buf.drain(..4 + len);
+        Ok(Some(frame))
+    }
+
+    fn encode(&self, frame: &[u8], out: &mut Vec<u8>) {
+        // the prefix counts the payload only; a frame over 4 GiB cannot be said
+        let len = u32::try_from(frame.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(frame);
+    }
+}
+// ANCHOR_END: length_prefixed
+
+/// Runs one connection the way `options` say.
+pub async fn handle(stream: TcpStream, peer: SocketAddr, options: Options) -> io::Result<()> {
+    let Options {
+        framing,
+        max_frame,
+        idle_timeout,
+        codec,
+    } = options;
+    println!("{peer}: connected");
+    match (framing, codec) {
+        (Framing::Lines, false) => {
+            let framer = Lines {
+                max_line: max_frame,
+            };
+            handle_connection(stream, peer, framer, idle_timeout).await
+        }
+        (Framing::Length, false) => {
+            let framer = LengthPrefixed { max_frame };
+            handle_connection(stream, peer, framer, idle_timeout).await
+        }
+        (Framing::Lines, true) => lines_codec(stream, peer, max_frame, idle_timeout).await,
+        (Framing::Length, true) => length_codec(stream, peer, max_frame, idle_timeout).await,
+    }
+}
+
+// ANCHOR: handle_connection
+/// Reads, cuts the bytes into frames, prints and echoes each frame.
+pub async fn handle_connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    framer: impl Framer,
+    idle_timeout: Duration,
+) -> io::Result<()> {
+    let mut buf = Vec::new(); // received, not yet cut into frames
+    let mut chunk = [0; 4096];
+    loop {
+        let Ok(read) = timeout(idle_timeout, stream.read(&mut chunk)).await else {
+            let idle = humantime::format_duration(idle_timeout);
+            let reason = format!("nothing received for {idle}{}", leftover(&buf));
+            return refuse(&mut stream, peer, &framer, &reason).await;
+        };
+        let n = read?;
+        if n == 0 && buf.is_empty() {
+            println!("{peer}: the client sent FIN, closing our side too");
+            return Ok(());
+        }
+        if n == 0 {
+            // FIN in the middle of a frame: say so, never drop it silently
+            let reason = format!("the client sent FIN{}", leftover(&buf));
+            return refuse(&mut stream, peer, &framer, &reason).await;
+        }
+        println!("{peer}: read {}", bytes(n));
+        buf.extend_from_slice(&chunk[..n]);
+        // one read may hold no whole frame, one, or several
+        loop {
+            match framer.decode(&mut buf) {
+                Ok(Some(frame)) => {
+                    println!("{peer}: frame {}", shown(&frame));
+                    let mut echo = Vec::new();
+                    framer.encode(&frame, &mut echo);
+                    stream.write_all(&echo).await?;
+                }
+                Ok(None) => break,
+                Err(err) => {
+                    return refuse(&mut stream, peer, &framer, &err.to_string()).await;
+                }
+            }
+        }
+    }
+}
+// ANCHOR_END: handle_connection
+
+// ANCHOR: refuse
+/// One line to the log, the same line framed to the peer, then our FIN.
+async fn refuse(
+    stream: &mut TcpStream,
+    peer: SocketAddr,
+    framer: &impl Framer,
+    reason: &str,
+) -> io::Result<()> {
+    println!("{peer}: {reason}, closing");
+    let mut line = Vec::new();
+    framer.encode(format!("error: {reason}").as_bytes(), &mut line);
+    stream.write_all(&line).await?;
+    stream.shutdown().await
+}
+
+/// ` in the middle of a frame: "hel" (3 bytes) left over`, or nothing.
+fn leftover(buf: &[u8]) -> String {
+    if buf.is_empty() {
+        return String::new();
+    }
+    format!(" in the middle of a frame: {} left over", shown(buf))
+}
+// ANCHOR_END: refuse
+
+/// `"hello" (5 bytes)`; past 40 bytes only the first 40 are shown.
+pub fn shown(frame: &[u8]) -> String {
+    let cut = frame.len().min(40);
+    let more = if frame.len() > cut { "..." } else { "" };
+    let n = bytes(frame.len());
+    format!("\"{}{more}\" ({n})", printable(&frame[..cut]))
+}
+
+/// The codec modes read through this, so they print each read as the hand-written
+/// mode does.
+fn show_reads(stream: TcpStream, peer: SocketAddr) -> InspectReader<TcpStream, impl FnMut(&[u8])> {
+    InspectReader::new(stream, move |read: &[u8]| {
+        if !read.is_empty() {
+            println!("{peer}: read {}", bytes(read.len()));
+        }
+    })
+}
+
+// ANCHOR: lines_codec
+/// The same line protocol with tokio-util's `LinesCodec`.
+pub async fn lines_codec(
+    stream: TcpStream,
+    peer: SocketAddr,
+    max_line: usize,
+    idle_timeout: Duration,
+) -> io::Result<()> {
+    let codec = LinesCodec::new_with_max_length(max_line);
+    let mut lines = Framed::new(show_reads(stream, peer), codec);
+    loop {
+        let Ok(next) = timeout(idle_timeout, lines.next()).await else {
+            let idle = humantime::format_duration(idle_timeout);
+            return refuse_line(&mut lines, peer, &format!("no line for {idle}")).await;
+        };
+        match next {
+            None => break,
+            Some(Ok(line)) => {
+                println!("{peer}: frame {}", shown(line.as_bytes()));
+                lines.send(line).await.map_err(io::Error::other)?;
+            }
+            Some(Err(LinesCodecError::Io(err))) if err.kind() != io::ErrorKind::InvalidData => {
+                return Err(err); // the connection broke, e.g. a reset
+            }
+            Some(Err(err)) => return refuse_line(&mut lines, peer, &err.to_string()).await,
+        }
+    }
+    println!("{peer}: the client sent FIN, closing our side too");
+    Ok(())
+}
+// ANCHOR_END: lines_codec
+
+async fn refuse_line<T>(
+    lines: &mut Framed<T, LinesCodec>,
+    peer: SocketAddr,
+    reason: &str,
+) -> io::Result<()>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    println!("{peer}: {reason}, closing");
+    let line = format!("error: {reason}");
+    lines.send(line).await.map_err(io::Error::other)?;
+    lines.get_mut().shutdown().await
+}
+
+// ANCHOR: length_codec
+/// The same length-prefixed protocol with tokio-util's `LengthDelimitedCodec`:
+/// its defaults are ours, a 4-byte big-endian length that counts the payload only.
+pub async fn length_codec(
+    stream: TcpStream,
+    peer: SocketAddr,
+    max_frame: usize,
+    idle_timeout: Duration,
+) -> io::Result<()> {
+    let codec = LengthDelimitedCodec::builder()
+        .max_frame_length(max_frame)
+        .new_codec();
+    let mut frames = Framed::new(show_reads(stream, peer), codec);
+    loop {
+        let Ok(next) = timeout(idle_timeout, frames.next()).await else {
+            let idle = humantime::format_duration(idle_timeout);
+            return refuse_frame(&mut frames, peer, &format!("no frame for {idle}")).await;
+        };
+        match next {
+            None => break,
+            Some(Ok(frame)) => {
+                println!("{peer}: frame {}", shown(&frame));
+                frames.send(&frame[..]).await?;
+            }
+            // a frame too big is InvalidData; a close mid-frame is "bytes remaining"
+            Some(Err(err)) if is_protocol_error(&err) => {
+                return refuse_frame(&mut frames, peer, &err.to_string()).await;
+            }
+            Some(Err(err)) => return Err(err),
+        }
+    }
+    println!("{peer}: the client sent FIN, closing our side too");
+    Ok(())
+}
+// ANCHOR_END: length_codec
+
+fn is_protocol_error(err: &io::Error) -> bool {
+    matches!(
+        err.kind(),
+        io::ErrorKind::InvalidData | io::ErrorKind::Other
+    )
+}
+
+async fn refuse_frame<T>(
+    frames: &mut Framed<T, LengthDelimitedCodec>,
+    peer: SocketAddr,
+    reason: &str,
+) -> io::Result<()>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    println!("{peer}: {reason}, closing");
+    // the codec's maximum applies to what it sends too; ours is for what we accept
+    frames.codec_mut().set_max_frame_length(usize::MAX);
+    let frame = format!("error: {reason}");
+    frames.send(frame.as_bytes()).await?;
+    frames.get_mut().shutdown().await
+}
