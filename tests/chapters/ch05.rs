@@ -210,17 +210,67 @@ fn bad_requests_get_one_line_each() {
     insta::assert_snapshot!("bad_requests", ports.apply(&server.interrupt().stdout));
 }
 
-/// The close does not reset the connection: bytes the server never reads (here a
-/// second, pipelined request) are drained after its FIN, so the client reads the
-/// whole response instead of "connection reset by peer".
+/// The drain: a request the server never reads does not turn its close into a reset.
+/// The first request is exactly as long as the server's one read (1024 bytes), so a
+/// second request sent in the same write is left unread in the server's receive
+/// buffer when it has answered the first. The server sends FIN, then reads (and
+/// drops) that request until our FIN, so the connection ends without RST: the
+/// kernel records no error for our socket. Without the drain the server's kernel
+/// would answer the close with RST (RFC 9293 §3.6.1), and our socket would carry
+/// the reset (`Broken pipe` or `Connection reset by peer`) even after a clean read.
 #[test]
-fn close_without_reset() {
-    let (_server, addr) = Program::server("ch05-raw-http", &[]);
+fn unread_request_is_drained_not_reset() {
+    let (mut server, addr) = Program::server("ch05-raw-http", &[]);
+    let first = padded_request(1024);
+    let second: &[u8] = b"GET /again HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r\n";
+    let mut shown = vec![format!(
+        "client: one write of {} bytes: a {}-byte request, then {} bytes of a second one",
+        first.len() + second.len(),
+        first.len(),
+        second.len()
+    )];
     let mut client = Client::connect(addr);
-    client.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /again HTTP/1.1\r\nHost: x\r\n\r\n");
+    client.write(&[first.as_slice(), second].concat());
+
+    let head = server.wait_for("request head");
+    shown.push(format!("server: {}", after_peer(&head)));
+    let answered = server.wait_for("answered");
+    shown.push(format!("server: {}", after_peer(&answered)));
+
     let response = client.read_to_end();
     assert!(response.starts_with(b"HTTP/1.1 200 OK\r\n"));
-    assert!(response.ends_with(b"</html>\n"));
+    assert!(response.ends_with(b"</html>\n"), "the whole body");
+    shown.push(format!(
+        "client: read {} bytes, \"HTTP/1.1 200 OK\\r\\n\" to \"</html>\\n\", then the end of the stream (the server's FIN)",
+        response.len()
+    ));
+    // our FIN ends the server's drain; a reset connection may refuse it, which is fine
+    let _ = client.stream.shutdown(std::net::Shutdown::Write);
+    shown.push("client: shutdown(Write): our FIN".to_string());
+    let error = client.closed_error(addr);
+    assert!(
+        error.is_none(),
+        "the server's kernel reset the connection (RST): our socket's pending error is {error:?}"
+    );
+    shown.push("client: the connection has ended; pending error: none (no RST)".to_string());
+
+    insta::assert_snapshot!("drained", shown.join("\n") + "\n");
+    drop(server);
+}
+
+/// `GET / HTTP/1.1` with a Host field and one padding field, exactly `len` bytes long.
+fn padded_request(len: usize) -> Vec<u8> {
+    let start = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nX-Padding: ";
+    let end = b"\r\n\r\n";
+    let mut request = start.to_vec();
+    request.resize(len - end.len(), b'a');
+    request.extend_from_slice(end);
+    request
+}
+
+/// A server line without the peer's address: `request head, 1024 bytes:`.
+fn after_peer(line: &str) -> &str {
+    line.split_once(": ").map_or(line, |(_, rest)| rest)
 }
 
 fn is_imf_fixdate(date: &str) -> bool {

@@ -363,6 +363,44 @@ impl Client {
         }
     }
 
+    /// Waits (bounded) until the kernel is done with this connection: its socket has
+    /// left every TCP state (it no longer shows in `/proc/net/tcp`, Linux), so no
+    /// segment can still change it. Then returns the error the kernel recorded for
+    /// it, if any: a reset (RST) from the peer shows here even after a clean read
+    /// to the end of the stream.
+    /// `peer` is the address connected to (a closed socket no longer knows it).
+    pub fn closed_error(&self, peer: SocketAddr) -> Option<std::io::Error> {
+        let local = self.stream.local_addr().expect("local address");
+        // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
+        let hex = |addr: SocketAddr| match addr.ip() {
+            std::net::IpAddr::V4(ip) => {
+                format!(
+                    "{:08X}:{:04X}",
+                    u32::from_le_bytes(ip.octets()),
+                    addr.port()
+                )
+            }
+            std::net::IpAddr::V6(_) => panic!("closed_error: IPv4 only"),
+        };
+        let (local, peer) = (hex(local), hex(peer));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
+            let open = table.lines().any(|line| {
+                let mut fields = line.split_whitespace().skip(1);
+                fields.next() == Some(local.as_str()) && fields.next() == Some(peer.as_str())
+            });
+            if !open {
+                return self.stream.take_error().expect("read SO_ERROR");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{local} -> {peer}: the connection did not end within {WAIT:?}"
+            );
+            thread::sleep(Duration::from_millis(1)); // polling the kernel's state, not synchronising
+        }
+    }
+
     /// Vanishes abruptly: closes with SO_LINGER 0, so the kernel sends RST, not FIN.
     pub fn reset(self) {
         socket2::SockRef::from(&self.stream)
