@@ -19,28 +19,31 @@ fn conversation_until_the_client_closes() {
 }
 
 /// TCP is a byte stream: the server's two writes of `test` are read by the client
-/// in one read, once both have arrived. Message boundaries are not kept.
+/// in one read, once both have arrived. Message boundaries are not kept. The
+/// client is the chapter's example program `two-writes`: it writes `one`, peeks
+/// until the first `test` is buffered, writes `two`, peeks until 8 bytes are, then
+/// calls read() once.
 #[test]
 fn two_writes_one_read() {
     let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
-    let mut client = Client::connect(addr);
-    client.write(b"one");
-    server.wait_for("received");
-    client.write(b"two");
-    server.wait_for("received");
-
-    // wait (bounded) until both replies sit in our receive buffer, then read once
-    let mut buf = [0; 64];
-    let deadline = std::time::Instant::now() + crate::support::WAIT;
-    while client.stream.peek(&mut buf).expect("peek") < 8 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the two replies never arrived"
-        );
-    }
-    assert_eq!(client.read_once(), Ok(b"testtest".to_vec()));
+    let client = Program::example(
+        "ch04-keep-alive",
+        "two-writes",
+        &["--addr", &addr.to_string()],
+    )
+    .finish();
+    assert!(client.status.success(), "{}", client.stderr);
+    assert!(
+        client
+            .stdout
+            .contains("read: one read() returned 8 bytes \"testtest\""),
+        "{}",
+        client.stdout
+    );
+    server.wait_for("the client sent FIN");
 
     let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("two_writes_client", ports.apply(&client.stdout));
     insta::assert_snapshot!("two_writes_server", ports.apply(&server.interrupt().stdout));
 }
 

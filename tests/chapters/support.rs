@@ -24,26 +24,43 @@ pub const WAIT: Duration = Duration::from_secs(20);
 /// cargo and profile as this test, exactly as `cargo run -p <chapter>` builds it. Only the
 /// chapters a suite runs are built, so a chapter being written cannot break another's tests.
 pub fn binary(chapter: &str) -> PathBuf {
+    build(chapter, &["--bins"]);
+    target_dir().join(chapter)
+}
+
+/// The path of a chapter's example program, built as
+/// `cargo run -p <chapter> --example <name>` builds it.
+pub fn example(chapter: &str, name: &str) -> PathBuf {
+    build(chapter, &["--example", name]);
+    target_dir().join("examples").join(name)
+}
+
+/// Runs `cargo build -p <chapter> <what>` once per test run.
+fn build(chapter: &str, what: &[&str]) {
     static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let key = format!("{chapter} {}", what.join(" "));
     let mut built = BUILT
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !built.iter().any(|name| name == chapter) {
+    if !built.contains(&key) {
         let mut build = Command::new(env!("CARGO"));
-        build.args(["build", "--quiet", "--bins", "-p", chapter]);
+        build.args(["build", "--quiet", "-p", chapter]).args(what);
         if !cfg!(debug_assertions) {
             build.arg("--release");
         }
         let status = build.status().expect("run cargo build for the chapter");
-        assert!(status.success(), "cargo build -p {chapter} failed");
-        built.push(chapter.to_string());
+        assert!(status.success(), "cargo build -p {key} failed");
+        built.push(key);
     }
-    // this test runs as target/<profile>/deps/<suite>-<hash>
+}
+
+/// `target/<profile>`: this test runs as `target/<profile>/deps/<suite>-<hash>`.
+fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     exe.parent()
         .and_then(|deps| deps.parent())
         .expect("target dir")
-        .join(chapter)
+        .to_path_buf()
 }
 
 /// A line a program printed, or the end of its output.
@@ -79,6 +96,18 @@ impl Program {
         let mut command = Command::new(binary(chapter));
         command.args(args);
         Program::spawn(chapter, command, command_line(chapter, args))
+    }
+
+    /// Starts a chapter's example program, shown as `cargo run -p <chapter> --example <name>`.
+    pub fn example(chapter: &str, name: &str, args: &[&str]) -> Program {
+        let mut command = Command::new(example(chapter, name));
+        command.args(args);
+        let shown = command_line(chapter, args).replacen(
+            &format!("-p {chapter}"),
+            &format!("-p {chapter} --example {name}"),
+            1,
+        );
+        Program::spawn(name, command, shown)
     }
 
     /// Starts any program (e.g. `node`), its transcript beginning with `shown`.
