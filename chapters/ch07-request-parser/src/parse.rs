@@ -1,0 +1,634 @@
+//! The parser: bytes in, a typed request head (or "need more bytes", or the
+//! rule the bytes broke) out. One forward pass; it borrows from the input and
+//! allocates nothing but the caller's `fields`.
+
+use std::fmt;
+
+use crate::rules::{Class, REG_NAME, Rule, TARGET, TCHAR, is_field_content};
+
+// ANCHOR: limits
+/// How much a request head may take; each one a `--max-…` option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of the request-line, without its line end (over it: 414).
+    pub max_request_line: usize,
+    /// Bytes of the whole head, up to and including its empty line (431).
+    pub max_head: usize,
+    /// Field lines (over it: 431).
+    pub max_fields: usize,
+}
+
+impl Limits {
+    // RFC 9112 §3: "It is RECOMMENDED that all HTTP senders and recipients
+    // support, at a minimum, request-line lengths of 8000 octets."
+    // 64 KiB of head and 100 fields hold any browser's request many times
+    // over (Chromium sends 15 fields, ~700 bytes), and keep what one
+    // connection can make us buffer small.
+    pub const DEFAULT: Limits = Limits {
+        max_request_line: 8 * 1024,
+        max_head: 64 * 1024,
+        max_fields: 100,
+    };
+}
+// ANCHOR_END: limits
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::DEFAULT
+    }
+}
+
+// ANCHOR: types
+/// What [`parse`] made of the bytes so far.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Parsed<'b, 'f> {
+    /// A valid beginning of a head: read more bytes and call again.
+    Partial,
+    /// The whole head; `request.used` bytes of the input.
+    Complete(Request<'b, 'f>),
+}
+
+/// A request head, borrowed from the bytes it was parsed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Request<'b, 'f> {
+    pub method: &'b str,
+    pub target: Target<'b>,
+    pub version: Version,
+    /// Field lines in the order received, names and values as received.
+    pub fields: &'f [Field<'b>],
+    /// Bytes of the head; a body or the next request starts here.
+    pub used: usize,
+}
+
+/// One field line: `name: value`, the value without surrounding whitespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field<'b> {
+    pub name: &'b [u8],
+    pub value: &'b [u8],
+}
+// ANCHOR_END: types
+
+/// The request-target and which of its four forms it has (RFC 9112 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target<'b> {
+    pub raw: &'b str,
+    pub form: Form,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Origin,
+    Absolute,
+    Authority,
+    Asterisk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    Http10,
+    Http11,
+}
+
+// ANCHOR: error
+/// Why a head was rejected: the rule it broke, and where.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub rule: Rule,
+    /// Index into the input of the first byte the rule does not allow.
+    pub offset: usize,
+}
+
+impl Error {
+    /// The status a server answers with: 400, 414, 431, 501 or 505.
+    pub fn status(&self) -> u16 {
+        self.rule.status()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} at byte {}", self.rule.text(), self.offset)
+    }
+}
+// ANCHOR_END: error
+
+impl<'b> Request<'b, '_> {
+    /// The value of the first field line called `name` (any letter case).
+    pub fn field(&self, name: &str) -> Option<&'b [u8]> {
+        self.field_values(name).next()
+    }
+
+    /// The values of every field line called `name`, in order.
+    pub fn field_values(&self, name: &str) -> impl Iterator<Item = &'b [u8]> {
+        let name = name.as_bytes();
+        self.fields
+            .iter()
+            .filter(move |field| field.name.eq_ignore_ascii_case(name))
+            .map(|field| field.value)
+    }
+}
+
+impl Field<'_> {
+    /// The name as text: a token is ASCII, so this never loses anything.
+    pub fn name_str(&self) -> &str {
+        std::str::from_utf8(self.name).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Form::Origin => "origin-form",
+            Form::Absolute => "absolute-form",
+            Form::Authority => "authority-form",
+            Form::Asterisk => "asterisk-form",
+        })
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(match self {
+            Version::Http10 => "HTTP/1.0",
+            Version::Http11 => "HTTP/1.1",
+        })
+    }
+}
+
+/// Why the parser stopped before the end of the head.
+enum Stop {
+    /// The bytes so far are fine; more are needed.
+    Partial,
+    Reject(Error),
+}
+
+type Step<T> = Result<T, Stop>;
+
+fn reject<T>(rule: Rule, offset: usize) -> Step<T> {
+    Err(Stop::Reject(Error { rule, offset }))
+}
+
+// ANCHOR: cursor
+/// A position in the input, and how far the part being read may go.
+struct Cursor<'b> {
+    input: &'b [u8],
+    pos: usize,
+    /// Where the part being read must end: the end of the input, or a limit.
+    end: usize,
+    /// The rule a byte at `end` would break (when the input goes on).
+    over: Rule,
+}
+
+impl<'b> Cursor<'b> {
+    /// The byte at `pos`, or why there is none.
+    fn peek(&self) -> Step<u8> {
+        match self.input.get(self.pos) {
+            Some(&b) if self.pos < self.end => Ok(b),
+            _ => Err(self.out_of_bytes()),
+        }
+    }
+
+    /// At `end`: a limit is broken if the input goes on; else wait for more.
+    fn out_of_bytes(&self) -> Stop {
+        if self.end < self.input.len() {
+            Stop::Reject(Error {
+                rule: self.over,
+                offset: self.end,
+            })
+        } else {
+            Stop::Partial
+        }
+    }
+
+    /// Steps over the bytes of `class`; returns them, stops at the first other.
+    fn take(&mut self, class: &Class) -> Step<&'b [u8]> {
+        let start = self.pos;
+        let bytes = &self.input[..self.end];
+        while let Some(&b) = bytes.get(self.pos) {
+            if !class[b as usize] {
+                return Ok(&bytes[start..self.pos]);
+            }
+            self.pos += 1;
+        }
+        Err(self.out_of_bytes())
+    }
+}
+// ANCHOR_END: cursor
+
+// ANCHOR: parse
+/// Parses the request head at the start of `input`, storing its field
+/// lines in `fields` (cleared first). Fed a valid beginning, it returns
+/// `Partial`; fed more bytes than a head, it stops at the head's end.
+pub fn parse<'b, 'f>(
+    input: &'b [u8],
+    limits: &Limits,
+    fields: &'f mut Vec<Field<'b>>,
+) -> Result<Parsed<'b, 'f>, Error> {
+    fields.clear();
+    let mut cursor = Cursor {
+        input,
+        pos: 0,
+        // a byte past max_head cannot belong to a head we accept
+        end: input.len().min(limits.max_head),
+        over: Rule::HeadTooLarge,
+    };
+    let line = match request_line(&mut cursor, limits) {
+        Ok(line) => line,
+        Err(stop) => return stopped(stop),
+    };
+    match field_lines(&mut cursor, limits, line.version, fields) {
+        Ok(()) => Ok(Parsed::Complete(Request {
+            method: line.method,
+            target: line.target,
+            version: line.version,
+            fields,
+            used: cursor.pos,
+        })),
+        Err(stop) => stopped(stop),
+    }
+}
+
+fn stopped<'b, 'f>(stop: Stop) -> Result<Parsed<'b, 'f>, Error> {
+    match stop {
+        Stop::Partial => Ok(Parsed::Partial),
+        Stop::Reject(error) => Err(error),
+    }
+}
+// ANCHOR_END: parse
+
+struct RequestLine<'b> {
+    method: &'b str,
+    target: Target<'b>,
+    version: Version,
+}
+
+// ANCHOR: request_line
+// request-line = method SP request-target SP HTTP-version   (RFC 9112 §3)
+fn request_line<'b>(
+    c: &mut Cursor<'b>,
+    limits: &Limits,
+) -> Step<RequestLine<'b>> {
+    skip_empty_lines(c)?;
+    let start = c.pos;
+    let (head_end, head_over) = (c.end, c.over);
+    if start + limits.max_request_line < c.end {
+        c.end = start + limits.max_request_line;
+        c.over = Rule::RequestLineTooLong;
+    }
+    // method = token                                           (RFC 9112 §3.1)
+    let method = ascii(c.take(&TCHAR)?);
+    separator(c, Rule::Method, method.is_empty())?;
+    let target_start = c.pos;
+    let target = ascii(request_target(c)?);
+    separator(c, Rule::Target, target.is_empty())?;
+    let form = target_form(method, target)
+        .or_else(|(rule, at)| reject(rule, target_start + at))?;
+    let version_start = c.pos;
+    let version = http_version(c)?;
+    // the line end may sit just past the limit: the limit counts content
+    (c.end, c.over) = (head_end, head_over);
+    if c.peek()?.is_ascii_digit() {
+        return reject(Rule::Version, c.pos); // "HTTP/1.10"
+    }
+    line_end(c, Rule::RequestLine)?;
+    let version = match version {
+        (b'1', b'0') => Version::Http10,
+        // RFC 9110 §2.5: a recipient "SHOULD process the message as if it
+        // were in the highest minor version within that major version to
+        // which the recipient is conformant": HTTP/1.2 is read as 1.1
+        (b'1', _) => Version::Http11,
+        _ => return reject(Rule::VersionNotSupported, version_start),
+    };
+    let target = Target { raw: target, form };
+    Ok(RequestLine {
+        method,
+        target,
+        version,
+    })
+}
+// ANCHOR_END: request_line
+
+// ANCHOR: separator
+/// The single SP after a method or a target. RFC 9112 §3 lets a recipient
+/// split on any whitespace, and warns: "lenient parsing can result in
+/// request smuggling security vulnerabilities". We take exactly one SP.
+fn separator(c: &mut Cursor, part: Rule, empty: bool) -> Step<()> {
+    let at = c.pos;
+    match c.peek()? {
+        b' ' if !empty => {
+            c.pos += 1;
+            Ok(())
+        }
+        // a visible byte the part may not hold: the part is at fault
+        b'!'..=b'~' | 0x80.. => reject(part, at),
+        // a second SP, HTAB, CR, LF, a control byte: the line's shape
+        _ => reject(Rule::RequestLine, at),
+    }
+}
+// ANCHOR_END: separator
+
+// ANCHOR: empty_lines
+/// RFC 9112 §2.2: "a server that is expecting to receive and parse a
+/// request-line SHOULD ignore at least one empty line (CRLF) received prior
+/// to the request-line." We skip any number; they count toward max_head.
+fn skip_empty_lines(c: &mut Cursor) -> Step<()> {
+    loop {
+        match c.peek()? {
+            b'\r' | b'\n' => line_end(c, Rule::Method)?,
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// CRLF, or a bare LF. RFC 9112 §2.2: "a recipient MAY recognize a single
+/// LF as a line terminator and ignore any preceding CR" — we do, as curl,
+/// browsers and nginx send CRLF and a person typing into nc sends LF.
+/// But "a bare CR [...] MUST NOT be treated as a line terminator": 400.
+fn line_end(c: &mut Cursor, rule: Rule) -> Step<()> {
+    let at = c.pos;
+    match c.peek()? {
+        b'\n' => c.pos += 1,
+        b'\r' => {
+            c.pos += 1;
+            match c.peek()? {
+                b'\n' => c.pos += 1,
+                _ => return reject(Rule::BareCr, at),
+            }
+        }
+        _ => return reject(rule, at),
+    }
+    Ok(())
+}
+// ANCHOR_END: empty_lines
+
+// ANCHOR: request_target
+/// The bytes of a request-target: pchar, "/", "?", "[", "]", and each "%"
+/// followed by two hex digits. Its form is judged once it is whole.
+fn request_target<'b>(c: &mut Cursor<'b>) -> Step<&'b [u8]> {
+    let start = c.pos;
+    loop {
+        c.take(&TARGET)?;
+        if c.peek()? != b'%' {
+            return Ok(&c.input[start..c.pos]);
+        }
+        // pct-encoded = "%" HEXDIG HEXDIG                   (RFC 3986 §2.1)
+        c.pos += 1;
+        for _ in 0..2 {
+            if !c.peek()?.is_ascii_hexdigit() {
+                return reject(Rule::PctEncoded, c.pos);
+            }
+            c.pos += 1;
+        }
+    }
+}
+// ANCHOR_END: request_target
+
+// ANCHOR: http_version
+// HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"
+//                                                             (RFC 9112 §2.3)
+fn http_version(c: &mut Cursor) -> Step<(u8, u8)> {
+    let mut digits = [0; 2];
+    // "0" stands for any DIGIT
+    for (i, expected) in b"HTTP/0.0".iter().enumerate() {
+        let b = c.peek()?;
+        let fits = match expected {
+            b'0' => b.is_ascii_digit(),
+            _ => b == *expected, // case-sensitive: "http/1.1" is no version
+        };
+        if !fits {
+            return reject(Rule::Version, c.pos);
+        }
+        if *expected == b'0' {
+            digits[i / 7] = b; // i is 5 or 7
+        }
+        c.pos += 1;
+    }
+    Ok((digits[0], digits[1]))
+}
+// ANCHOR_END: http_version
+
+/// Bytes already checked to be ASCII as text.
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+// ANCHOR: target_form
+/// Which of the four forms `target` has, and whether it fits `method`;
+/// or the rule it breaks and the index of the byte at fault.
+fn target_form(method: &str, target: &str) -> Result<Form, (Rule, usize)> {
+    let bytes = target.as_bytes();
+    if method == "CONNECT" {
+        // authority-form = uri-host ":" port "is only used for CONNECT
+        // requests" (§3.2.3), and a CONNECT must use it (RFC 9110 §9.3.6)
+        return match authority(bytes, true) {
+            Ok(()) => Ok(Form::Authority),
+            Err(at) => Err((Rule::AuthorityForm, at)),
+        };
+    }
+    match bytes {
+        // origin-form = absolute-path [ "?" query ]               (§3.2.1)
+        [b'/', ..] => {
+            match bytes.iter().position(|&b| b == b'[' || b == b']') {
+                Some(at) => Err((Rule::Target, at)), // "[" "]": only in a host
+                None => Ok(Form::Origin),
+            }
+        }
+        // asterisk-form = "*", "only used for a server-wide OPTIONS
+        // request" (§3.2.4)
+        [b'*'] if method == "OPTIONS" => Ok(Form::Asterisk),
+        [b'*'] => Err((Rule::AsteriskForm, 0)),
+        // absolute-form = absolute-URI                            (§3.2.2)
+        _ => match scheme(bytes) {
+            Ok(()) => Ok(Form::Absolute),
+            Err(at) => Err((Rule::AbsoluteForm, at)),
+        },
+    }
+}
+// ANCHOR_END: target_form
+
+// ANCHOR: authority
+// absolute-URI = scheme ":" hier-part [ "?" query ]
+// scheme       = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )  (RFC 3986 §3.1)
+fn scheme(bytes: &[u8]) -> Result<(), usize> {
+    let fits = |b: &u8| b.is_ascii_alphanumeric() || b"+-.".contains(b);
+    let end = bytes.iter().position(|b| !fits(b)).unwrap_or(bytes.len());
+    match bytes.get(end) {
+        _ if !bytes[0].is_ascii_alphabetic() => Err(0),
+        Some(b':') => Ok(()),
+        _ => Err(end),
+    }
+}
+
+// uri-host [ ":" port ]   uri-host = IP-literal / IPv4address / reg-name
+// port = *DIGIT                                  (RFC 3986 §3.2.2, §3.2.3)
+/// Checks an authority (CONNECT's target, or a Host value); `Err` holds
+/// the index of the first byte that does not fit.
+fn authority(bytes: &[u8], port_required: bool) -> Result<(), usize> {
+    let mut i = 0;
+    if bytes.first() == Some(&b'[') {
+        // IP-literal = "[" ( IPv6address / IPvFuture ) "]", loosely
+        let ip = |b: &&u8| b.is_ascii_hexdigit() || b":.".contains(b);
+        i = 1 + bytes[1..].iter().take_while(ip).count();
+        if bytes.get(i) != Some(&b']') {
+            return Err(i);
+        }
+        i += 1;
+    } else {
+        // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 too
+        let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'%' if hex(i + 1) && hex(i + 2) => i += 3,
+                _ if REG_NAME[b as usize] => i += 1,
+                _ => break,
+            }
+        }
+    }
+    if port_required && i == 0 {
+        return Err(0); // CONNECT needs a host to connect to
+    }
+    match bytes.get(i) {
+        None if !port_required => Ok(()),
+        Some(b':') => {
+            match bytes[i + 1..].iter().position(|b| !b.is_ascii_digit()) {
+                Some(at) => Err(i + 1 + at),
+                None if port_required && i + 1 == bytes.len() => Err(i + 1),
+                None => Ok(()),
+            }
+        }
+        _ => Err(i),
+    }
+}
+// ANCHOR_END: authority
+
+// ANCHOR: field_lines
+// HTTP-message = start-line CRLF *( field-line CRLF ) CRLF [ message-body ]
+//                                                             (RFC 9112 §2.1)
+fn field_lines<'b>(
+    c: &mut Cursor<'b>,
+    limits: &Limits,
+    version: Version,
+    fields: &mut Vec<Field<'b>>,
+) -> Step<()> {
+    let mut host = false;
+    loop {
+        let line = c.pos;
+        match c.peek()? {
+            b'\r' | b'\n' => break, // the empty line: the head ends here
+            b' ' | b'\t' if fields.is_empty() => {
+                return reject(Rule::SpaceAfterStartLine, line);
+            }
+            b' ' | b'\t' => return reject(Rule::ObsFold, line),
+            _ if fields.len() == limits.max_fields => {
+                return reject(Rule::TooManyFields, line);
+            }
+            _ => {}
+        }
+        let (field, value_at) = field_line(c)?;
+        if field.name.eq_ignore_ascii_case(b"host") {
+            if host {
+                return reject(Rule::DuplicateHost, line);
+            }
+            host = true;
+            authority(field.value, false)
+                .or_else(|at| reject(Rule::HostValue, value_at + at))?;
+        }
+        fields.push(field);
+    }
+    let empty_line = c.pos;
+    line_end(c, Rule::FieldLine)?;
+    if version == Version::Http11 && !host {
+        return reject(Rule::MissingHost, empty_line);
+    }
+    Ok(())
+}
+// ANCHOR_END: field_lines
+
+// ANCHOR: field_line
+// field-line = field-name ":" OWS field-value OWS              (RFC 9112 §5)
+/// One field line and its line end; returns it and where its value starts.
+fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
+    // field-name = token                                       (RFC 9110 §5.1)
+    let name = c.take(&TCHAR)?;
+    let at = c.pos;
+    match c.peek()? {
+        _ if name.is_empty() => return reject(Rule::FieldName, at),
+        b':' => c.pos += 1,
+        b' ' | b'\t' => return space_in_name(c),
+        b'\r' | b'\n' => return reject(Rule::FieldLine, at), // no colon
+        _ => return reject(Rule::FieldName, at),
+    }
+    // OWS = *( SP / HTAB )                                  (RFC 9110 §5.6.3)
+    while matches!(c.peek()?, b' ' | b'\t') {
+        c.pos += 1;
+    }
+    let start = c.pos;
+    skip_field_content(c);
+    let mut value = &c.input[start..c.pos];
+    // only a line end may stop a value: NUL, DEL, a control byte may not
+    if !matches!(c.peek()?, b'\r' | b'\n') {
+        return reject(Rule::FieldValue, c.pos);
+    }
+    line_end(c, Rule::FieldValue)?;
+    while let [rest @ .., b' ' | b'\t'] = value {
+        value = rest; // the OWS after the value is not part of it
+    }
+    Ok((Field { name, value }, start))
+}
+
+/// RFC 9112 §5.1: "A server MUST reject, with a response status code of
+/// 400 (Bad Request), any received request message that contains
+/// whitespace between a header field name and colon."
+fn space_in_name<T>(c: &mut Cursor) -> Step<T> {
+    let at = c.pos;
+    while matches!(c.peek()?, b' ' | b'\t') {
+        c.pos += 1;
+    }
+    match c.peek()? {
+        b':' => reject(Rule::SpaceBeforeColon, at),
+        _ => reject(Rule::FieldName, at), // "Foo Bar: x": a space in a name
+    }
+}
+// ANCHOR_END: field_line
+
+// ANCHOR: skip_field_content
+/// Steps over field-content. Most of a head is field values, so this is
+/// the parser's hot loop: while 16 bytes are left, it checks all 16 at once
+/// (a loop without an early exit, which the compiler turns into SIMD
+/// compares); the rest, and the chunk with the line end, byte by byte.
+fn skip_field_content(c: &mut Cursor) {
+    let bytes = &c.input[..c.end];
+    while let Some(chunk) = bytes[c.pos..].first_chunk::<16>() {
+        let all = chunk.iter().fold(true, |all, &b| all & is_field_content(b));
+        if !all {
+            break;
+        }
+        c.pos += 16;
+    }
+    while bytes.get(c.pos).is_some_and(|&b| is_field_content(b)) {
+        c.pos += 1;
+    }
+}
+// ANCHOR_END: skip_field_content
+
+// ANCHOR: transfer_coding
+/// For chapter 8, which reads bodies: RFC 9112 §6.1, "A server that
+/// receives a request message with a transfer coding it does not
+/// understand SHOULD respond with 501 (Not Implemented)." `offset` is
+/// where `coding` starts in the input.
+pub fn check_transfer_coding(
+    coding: &[u8],
+    understood: &[&str],
+    offset: usize,
+) -> Result<(), Error> {
+    // transfer-coding names are case-insensitive (RFC 9112 §7)
+    if understood
+        .iter()
+        .any(|u| coding.eq_ignore_ascii_case(u.as_bytes()))
+    {
+        return Ok(());
+    }
+    let rule = Rule::UnknownTransferCoding;
+    Err(Error { rule, offset })
+}
+// ANCHOR_END: transfer_coding
