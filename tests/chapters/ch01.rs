@@ -77,6 +77,26 @@ fn port_in_use() {
     insta::assert_snapshot!("port_in_use", ports.apply(&second.stderr));
 }
 
+/// A stopped server still holds its port. Ctrl-Z stops a program (SIGTSTP), it does
+/// not end it: its listening socket stays open, so a second server on the same
+/// address gets the same one line as against a running one. The test sends SIGSTOP,
+/// the stop no program can catch or ignore (SIGTSTP can be, and is discarded outside
+/// a terminal's job control); tokio installs no SIGTSTP handler, so for our servers
+/// Ctrl-Z is exactly this stop. Once continued (`fg`), the first server serves again.
+#[test]
+fn stopped_server_holds_the_port() {
+    let (mut first, addr) = Program::server("ch01-raw-server", &[]);
+    first.freeze();
+    let second = Program::start("ch01-raw-server", &["--addr", &addr.to_string()]).finish();
+    assert_eq!(second.status.code(), Some(1));
+    first.thaw();
+    served_normally(&mut first, addr);
+
+    let mut ports = Normalizer::new(addr);
+    let shown = format!("{}{}", second.stdout, second.stderr);
+    insta::assert_snapshot!("stopped_server_holds_the_port", ports.apply(&shown));
+}
+
 /// Ctrl-C stops the server cleanly, with a last line and exit status 0.
 #[test]
 fn ctrl_c_stops_cleanly() {
