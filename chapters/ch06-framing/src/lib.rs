@@ -1,15 +1,16 @@
-//! Chapter 6: framing. TCP delivers a stream of bytes; a protocol needs messages
-//! (*frames*). This server cuts the stream into frames in one of two ways, by
-//! hand or with tokio-util's codecs, prints each frame and echoes it back framed:
+//! Chapter 6: framing. TCP delivers a stream of bytes; a protocol needs
+//! messages (*frames*). This server cuts the stream into frames, by hand or
+//! with tokio-util's codecs (`--codec`), prints each frame and echoes it back:
 //!
-//! - `--framing lines`: a frame is a line ending in `\n` (a `\r` before it is dropped);
-//! - `--framing length`: a frame is a 4-byte big-endian length, then that many bytes.
+//! - `--framing lines`: a line ending in `\n` (a `\r` before it is dropped);
+//! - `--framing length`: a 4-byte big-endian length, then that many bytes.
 //!
-//! A frame over `--max-frame`, bytes that are not a frame, or a close in the middle
-//! of a frame: one line to the log, the same line (framed) to the peer, and our FIN.
+//! A frame over `--max-frame`, bytes that are not a frame, a FIN or a silence
+//! in the middle of a frame: one line to the log, the same line (framed) to
+//! the peer, and our FIN. The next client is served as usual.
 //!
-//! Try it: `cargo run -p ch06-framing`, then `nc 127.0.0.1 5000` and type lines; or
-//! `cargo run -p ch06-framing -- --framing length`, then
+//! Try it: `cargo run -p ch06-framing`, then `nc 127.0.0.1 5000` and type
+//! lines; or `cargo run -p ch06-framing -- --framing length`, then
 //! `printf '\0\0\0\5hello' | nc -N 127.0.0.1 5000 | od -c`.
 
 use std::fmt;
@@ -22,15 +23,16 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::timeout;
-use tokio_util::codec::{Framed, LengthDelimitedCodec, LinesCodec, LinesCodecError};
+use tokio_util::codec::{
+    Framed, LengthDelimitedCodec, LinesCodec, LinesCodecError,
+};
 use tokio_util::io::InspectReader;
 
 /// How the byte stream is cut into frames (`--framing`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Framing {
-    /// A line ending in `\n`
+    // (no doc comments here: clap would turn `--help` into its long form)
     Lines,
-    /// A 4-byte big-endian length, then the payload
     Length,
 }
 
@@ -38,7 +40,8 @@ pub enum Framing {
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub framing: Framing,
-    /// The largest frame accepted, in bytes (a line's ending and the length prefix not counted).
+    /// The largest frame accepted, in bytes: a line without its ending, a
+    /// payload without its length prefix.
     pub max_frame: usize,
     pub idle_timeout: Duration,
     /// Use tokio-util's codecs instead of the hand-written framers.
@@ -51,8 +54,8 @@ pub trait Framer {
     /// `Ok(Some(frame))`: one whole frame, removed from the front of `buf`;
     /// `Ok(None)`: no whole frame yet, read more; `Err`: not our protocol.
     fn decode(&self, buf: &mut Vec<u8>) -> Result<Option<Vec<u8>>, FrameError>;
-    /// Appends `frame` to `out` as it goes on the wire.
-    fn encode(&self, frame: &[u8], out: &mut Vec<u8>);
+    /// `frame` as it goes on the wire.
+    fn encode(&self, frame: &[u8]) -> Vec<u8>;
 }
 
 /// Why bytes are not a frame of ours.
@@ -68,9 +71,15 @@ pub enum FrameError {
 impl fmt::Display for FrameError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FrameError::LineTooLong { max } => write!(f, "a line longer than {max} bytes"),
+            FrameError::LineTooLong { max } => {
+                write!(f, "a line longer than {}", bytes(*max))
+            }
             FrameError::FrameTooLong { len, max } => {
-                write!(f, "a frame of {len} bytes, over the maximum of {max}")
+                write!(
+                    f,
+                    "a frame of {}, over the maximum of {max}",
+                    bytes(*len)
+                )
             }
         }
     }
@@ -79,7 +88,7 @@ impl fmt::Display for FrameError {
 impl std::error::Error for FrameError {}
 
 // ANCHOR: lines
-/// A frame is the bytes before `\n`; a `\r` right before the `\n` is dropped too.
+/// A frame is the bytes before `\n`; a `\r` right before it is dropped too.
 pub struct Lines {
     /// The longest line accepted, its `\r\n` or `\n` not counted.
     pub max_line: usize,
@@ -109,9 +118,8 @@ impl Framer for Lines {
         Ok(Some(line))
     }
 
-    fn encode(&self, frame: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(frame);
-        out.push(b'\n');
+    fn encode(&self, frame: &[u8]) -> Vec<u8> {
+        [frame, b"\n"].concat()
     }
 }
 // ANCHOR_END: lines
@@ -142,17 +150,20 @@ impl Framer for LengthPrefixed {
         Ok(Some(frame))
     }
 
-    fn encode(&self, frame: &[u8], out: &mut Vec<u8>) {
-        // the prefix counts the payload only; a frame over 4 GiB cannot be said
+    fn encode(&self, frame: &[u8]) -> Vec<u8> {
+        // the prefix counts the payload only; 4 GiB or more cannot be said
         let len = u32::try_from(frame.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(frame);
+        [&len.to_be_bytes(), frame].concat()
     }
 }
 // ANCHOR_END: length_prefixed
 
 /// Runs one connection the way `options` say.
-pub async fn handle(stream: TcpStream, peer: SocketAddr, options: Options) -> io::Result<()> {
+pub async fn handle(
+    stream: TcpStream,
+    peer: SocketAddr,
+    options: Options,
+) -> io::Result<()> {
     let Options {
         framing,
         max_frame,
@@ -171,8 +182,12 @@ pub async fn handle(stream: TcpStream, peer: SocketAddr, options: Options) -> io
             let framer = LengthPrefixed { max_frame };
             handle_connection(stream, peer, framer, idle_timeout).await
         }
-        (Framing::Lines, true) => lines_codec(stream, peer, max_frame, idle_timeout).await,
-        (Framing::Length, true) => length_codec(stream, peer, max_frame, idle_timeout).await,
+        (Framing::Lines, true) => {
+            lines_codec(stream, peer, max_frame, idle_timeout).await
+        }
+        (Framing::Length, true) => {
+            length_codec(stream, peer, max_frame, idle_timeout).await
+        }
     }
 }
 
@@ -182,15 +197,15 @@ pub async fn handle_connection(
     mut stream: TcpStream,
     peer: SocketAddr,
     framer: impl Framer,
-    idle_timeout: Duration,
+    idle: Duration,
 ) -> io::Result<()> {
     let mut buf = Vec::new(); // received, not yet cut into frames
     let mut chunk = [0; 4096];
     loop {
-        let Ok(read) = timeout(idle_timeout, stream.read(&mut chunk)).await else {
-            let idle = humantime::format_duration(idle_timeout);
-            let reason = format!("nothing received for {idle}{}", leftover(&buf));
-            return refuse(&mut stream, peer, &framer, &reason).await;
+        let Ok(read) = timeout(idle, stream.read(&mut chunk)).await else {
+            let idle = humantime::format_duration(idle);
+            let why = format!("nothing received for {idle}{}", leftover(&buf));
+            return refuse(&mut stream, peer, &framer, why).await;
         };
         let n = read?;
         if n == 0 && buf.is_empty() {
@@ -199,25 +214,22 @@ pub async fn handle_connection(
         }
         if n == 0 {
             // FIN in the middle of a frame: say so, never drop it silently
-            let reason = format!("the client sent FIN{}", leftover(&buf));
-            return refuse(&mut stream, peer, &framer, &reason).await;
+            let why = format!("the client sent FIN{}", leftover(&buf));
+            return refuse(&mut stream, peer, &framer, why).await;
         }
         println!("{peer}: read {}", bytes(n));
         buf.extend_from_slice(&chunk[..n]);
         // one read may hold no whole frame, one, or several
         loop {
-            match framer.decode(&mut buf) {
-                Ok(Some(frame)) => {
-                    println!("{peer}: frame {}", shown(&frame));
-                    let mut echo = Vec::new();
-                    framer.encode(&frame, &mut echo);
-                    stream.write_all(&echo).await?;
-                }
-                Ok(None) => break,
+            let frame = match framer.decode(&mut buf) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break, // read more
                 Err(err) => {
-                    return refuse(&mut stream, peer, &framer, &err.to_string()).await;
+                    return refuse(&mut stream, peer, &framer, err).await;
                 }
-            }
+            };
+            println!("{peer}: frame {}", shown(&frame));
+            stream.write_all(&framer.encode(&frame)).await?;
         }
     }
 }
@@ -229,11 +241,10 @@ async fn refuse(
     stream: &mut TcpStream,
     peer: SocketAddr,
     framer: &impl Framer,
-    reason: &str,
+    why: impl fmt::Display,
 ) -> io::Result<()> {
-    println!("{peer}: {reason}, closing");
-    let mut line = Vec::new();
-    framer.encode(format!("error: {reason}").as_bytes(), &mut line);
+    println!("{peer}: {why}, closing");
+    let line = framer.encode(format!("error: {why}").as_bytes());
     stream.write_all(&line).await?;
     stream.shutdown().await
 }
@@ -255,9 +266,12 @@ pub fn shown(frame: &[u8]) -> String {
     format!("\"{}{more}\" ({n})", printable(&frame[..cut]))
 }
 
-/// The codec modes read through this, so they print each read as the hand-written
-/// mode does.
-fn show_reads(stream: TcpStream, peer: SocketAddr) -> InspectReader<TcpStream, impl FnMut(&[u8])> {
+/// The codec modes read through this, so that they print each read as the
+/// hand-written mode does.
+fn show_reads(
+    stream: TcpStream,
+    peer: SocketAddr,
+) -> InspectReader<TcpStream, impl FnMut(&[u8])> {
     InspectReader::new(stream, move |read: &[u8]| {
         if !read.is_empty() {
             println!("{peer}: read {}", bytes(read.len()));
@@ -271,101 +285,80 @@ pub async fn lines_codec(
     stream: TcpStream,
     peer: SocketAddr,
     max_line: usize,
-    idle_timeout: Duration,
+    idle: Duration,
 ) -> io::Result<()> {
     let codec = LinesCodec::new_with_max_length(max_line);
     let mut lines = Framed::new(show_reads(stream, peer), codec);
-    loop {
-        let Ok(next) = timeout(idle_timeout, lines.next()).await else {
-            let idle = humantime::format_duration(idle_timeout);
-            return refuse_line(&mut lines, peer, &format!("no line for {idle}")).await;
+    let why = loop {
+        let Ok(next) = timeout(idle, lines.next()).await else {
+            break format!("no line for {}", humantime::format_duration(idle));
         };
         match next {
-            None => break,
             Some(Ok(line)) => {
                 println!("{peer}: frame {}", shown(line.as_bytes()));
                 lines.send(line).await.map_err(io::Error::other)?;
             }
-            Some(Err(LinesCodecError::Io(err))) if err.kind() != io::ErrorKind::InvalidData => {
+            None => {
+                println!("{peer}: the client sent FIN, closing our side too");
+                return Ok(());
+            }
+            Some(Err(LinesCodecError::Io(err))) if !is_protocol_error(&err) => {
                 return Err(err); // the connection broke, e.g. a reset
             }
-            Some(Err(err)) => return refuse_line(&mut lines, peer, &err.to_string()).await,
+            Some(Err(err)) => break err.to_string(), // too long, or not UTF-8
         }
-    }
-    println!("{peer}: the client sent FIN, closing our side too");
-    Ok(())
-}
-// ANCHOR_END: lines_codec
-
-async fn refuse_line<T>(
-    lines: &mut Framed<T, LinesCodec>,
-    peer: SocketAddr,
-    reason: &str,
-) -> io::Result<()>
-where
-    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
-    println!("{peer}: {reason}, closing");
-    let line = format!("error: {reason}");
+    };
+    println!("{peer}: {why}, closing");
+    let line = format!("error: {why}");
     lines.send(line).await.map_err(io::Error::other)?;
     lines.get_mut().shutdown().await
 }
+// ANCHOR_END: lines_codec
 
 // ANCHOR: length_codec
-/// The same length-prefixed protocol with tokio-util's `LengthDelimitedCodec`:
-/// its defaults are ours, a 4-byte big-endian length that counts the payload only.
+/// The same length prefix with tokio-util's `LengthDelimitedCodec`, whose
+/// defaults are ours: 4 bytes, big-endian, counting the payload only.
 pub async fn length_codec(
     stream: TcpStream,
     peer: SocketAddr,
     max_frame: usize,
-    idle_timeout: Duration,
+    idle: Duration,
 ) -> io::Result<()> {
-    let codec = LengthDelimitedCodec::builder()
-        .max_frame_length(max_frame)
-        .new_codec();
+    let mut codec = LengthDelimitedCodec::new();
+    codec.set_max_frame_length(max_frame);
     let mut frames = Framed::new(show_reads(stream, peer), codec);
-    loop {
-        let Ok(next) = timeout(idle_timeout, frames.next()).await else {
-            let idle = humantime::format_duration(idle_timeout);
-            return refuse_frame(&mut frames, peer, &format!("no frame for {idle}")).await;
+    let why = loop {
+        let Ok(next) = timeout(idle, frames.next()).await else {
+            break format!("no frame for {}", humantime::format_duration(idle));
         };
         match next {
-            None => break,
             Some(Ok(frame)) => {
                 println!("{peer}: frame {}", shown(&frame));
                 frames.send(&frame[..]).await?;
             }
-            // a frame too big is InvalidData; a close mid-frame is "bytes remaining"
-            Some(Err(err)) if is_protocol_error(&err) => {
-                return refuse_frame(&mut frames, peer, &err.to_string()).await;
+            None => {
+                println!("{peer}: the client sent FIN, closing our side too");
+                return Ok(());
             }
-            Some(Err(err)) => return Err(err),
+            // too big, or a FIN in the middle of a frame
+            Some(Err(err)) if is_protocol_error(&err) => break err.to_string(),
+            Some(Err(err)) => return Err(err), // e.g. a reset
         }
-    }
-    println!("{peer}: the client sent FIN, closing our side too");
-    Ok(())
+    };
+    println!("{peer}: {why}, closing");
+    // the codec's maximum holds for what it sends too; ours is for receiving
+    frames.codec_mut().set_max_frame_length(usize::MAX);
+    frames.send(format!("error: {why}").as_bytes()).await?;
+    frames.get_mut().shutdown().await
 }
 // ANCHOR_END: length_codec
 
+/// What the codecs say about bytes that break the protocol: a line too long
+/// or not UTF-8, a frame too big (`InvalidData`), or a FIN in the middle of a
+/// frame ("bytes remaining on stream", `Other`).
 fn is_protocol_error(err: &io::Error) -> bool {
     matches!(
         err.kind(),
         io::ErrorKind::InvalidData | io::ErrorKind::Other
     )
-}
-
-async fn refuse_frame<T>(
-    frames: &mut Framed<T, LengthDelimitedCodec>,
-    peer: SocketAddr,
-    reason: &str,
-) -> io::Result<()>
-where
-    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
-{
-    println!("{peer}: {reason}, closing");
-    // the codec's maximum applies to what it sends too; ours is for what we accept
-    frames.codec_mut().set_max_frame_length(usize::MAX);
-    let frame = format!("error: {reason}");
-    frames.send(frame.as_bytes()).await?;
-    frames.get_mut().shutdown().await
 }

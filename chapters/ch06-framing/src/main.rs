@@ -13,10 +13,10 @@ struct Args {
     /// Address to listen on; port 0 lets the OS choose one
     #[arg(long, default_value = "127.0.0.1:5000")]
     addr: String,
-    /// How a frame ends: at `\n` (lines), or after a 4-byte big-endian length of bytes (length)
+    /// A frame is a line ending in `\n`, or a 4-byte big-endian length and that many bytes
     #[arg(long, value_enum, default_value = "lines")]
     framing: Framing,
-    /// The largest frame accepted, in bytes (a line's ending and the length prefix not counted)
+    /// The largest frame accepted, in bytes, without the line's ending or the length prefix
     #[arg(long, default_value_t = 8192)]
     max_frame: usize,
     /// Close a connection after this long with nothing received, e.g. 30s or 100ms
