@@ -279,83 +279,81 @@ fn lines_codec_limit() {
     insta::assert_snapshot!("lines_codec_limit", transcript(server, addr));
 }
 
-/// `--max-frame 8`, length prefixes: 8 bytes pass; a prefix of 9 is refused as
-/// soon as it arrives, by hand and with the codec (each in its own words).
-#[test]
-fn length_limit() {
-    for (codec, error) in [
-        (
-            false,
-            &b"error: a frame of 9 bytes, over the maximum of 8"[..],
-        ),
-        (true, b"error: frame size too big"),
-    ] {
-        let mut args = vec!["--framing", "length", "--max-frame", "8"];
-        if codec {
-            args.push("--codec");
-        }
-        let (mut server, addr) = Program::server(CHAPTER, &args);
-        let at = client(&mut server, addr, &[&prefixed(b"12345678")]);
-        assert_eq!(at, prefixed(b"12345678"));
-        let past = client(&mut server, addr, &[&prefixed(b"123456789")]);
-        assert_eq!(past, prefixed(error));
-        let next = client(&mut server, addr, &[&prefixed(b"next")]);
-        assert_eq!(next, prefixed(b"next"));
-        let name = if codec {
-            "length_codec_limit"
-        } else {
-            "length_limit"
-        };
-        insta::assert_snapshot!(name, transcript(server, addr));
+/// `--max-frame 8`, length prefixes, on its own server (`--codec` or not): a
+/// frame of 8 bytes passes, a prefix of 9 gets `error` back, the next client is
+/// served. Returns the server's transcript.
+fn length_limit(codec: bool, error: &[u8]) -> String {
+    let mut args = vec!["--framing", "length", "--max-frame", "8"];
+    if codec {
+        args.push("--codec");
     }
+    let (mut server, addr) = Program::server(CHAPTER, &args);
+    let at = client(&mut server, addr, &[&prefixed(b"12345678")]);
+    assert_eq!(at, prefixed(b"12345678"));
+    let past = client(&mut server, addr, &[&prefixed(b"123456789")]);
+    assert_eq!(text(&past), text(&prefixed(error)));
+    let next = client(&mut server, addr, &[&prefixed(b"next")]);
+    assert_eq!(next, prefixed(b"next"));
+    transcript(server, addr)
 }
 
-/// A named case: the snapshot, the server's options, what the client sends, the
-/// payload it gets back.
-type Case = (
-    &'static str,
-    &'static [&'static str],
-    &'static [u8],
-    &'static [u8],
-);
+/// `--max-frame 8`, length prefixes by hand: a prefix of 9 is refused as soon as
+/// it arrives, before its payload.
+#[test]
+fn length_at_and_past_the_limit() {
+    let error = b"error: a frame of 9 bytes, over the maximum of 8";
+    insta::assert_snapshot!("length_limit", length_limit(false, error));
+}
+
+/// The same with LengthDelimitedCodec, in its own words.
+#[test]
+fn length_codec_at_and_past_the_limit() {
+    let error = b"error: frame size too big";
+    insta::assert_snapshot!("length_codec_limit", length_limit(true, error));
+}
+
+/// One client on its own server started with `args`: sends `sent` and its FIN,
+/// gets `reply` back (framed like the server's frames); then, if `next`, a
+/// second client is served as usual. Returns the server's transcript.
+fn bad_client(args: &[&str], sent: &[u8], reply: &[u8], next: bool) -> String {
+    let length = args.contains(&"length");
+    let framed = |payload: &[u8]| {
+        if length {
+            prefixed(payload)
+        } else {
+            [payload, b"\n"].concat()
+        }
+    };
+    let (mut server, addr) = Program::server(CHAPTER, args);
+    let got = client(&mut server, addr, &[sent]);
+    assert_eq!(got, framed(reply), "{args:?}: {}", text(&got));
+    if next {
+        let next = framed(b"next");
+        assert_eq!(client(&mut server, addr, &[&next]), next, "{args:?}");
+    }
+    transcript(server, addr)
+}
 
 /// A FIN in the middle of a frame. By hand: reported, with the bytes left over,
 /// to the log and to the peer. LinesCodec hands the unfinished line over as a
 /// line; LengthDelimitedCodec reports "bytes remaining on stream".
 #[test]
 fn fin_in_the_middle_of_a_frame() {
-    let cases: [Case; 4] = [
-        (
-            "mid_frame_lines",
-            &[],
-            b"hel",
-            b"error: the client sent FIN in the middle of a frame: \"hel\" (3 bytes) left over\n",
-        ),
-        ("mid_frame_lines_codec", &["--codec"], b"hel", b"hel\n"),
-        (
-            "mid_frame_length",
-            &["--framing", "length"],
-            b"\0\0\0\x05hel",
-            b"error: the client sent FIN in the middle of a frame: \"\\x00\\x00\\x00\\x05hel\" (7 bytes) left over",
-        ),
-        (
-            "mid_frame_length_codec",
-            &["--framing", "length", "--codec"],
-            b"\0\0\0\x05hel",
-            b"error: bytes remaining on stream",
-        ),
-    ];
-    for (name, args, sent, reply) in cases {
-        let (mut server, addr) = Program::server(CHAPTER, args);
-        let got = client(&mut server, addr, &[sent]);
-        let expected = if args.contains(&"length") {
-            prefixed(reply)
-        } else {
-            reply.to_vec()
-        };
-        assert_eq!(text(&got), text(&expected), "{name}");
-        insta::assert_snapshot!(name, transcript(server, addr));
-    }
+    let left_over =
+        b"error: the client sent FIN in the middle of a frame: \"hel\" (3 bytes) left over";
+    let lines = bad_client(&[], b"hel", left_over, false);
+    insta::assert_snapshot!("mid_frame_lines", lines);
+    let lines_codec = bad_client(&["--codec"], b"hel", b"hel", false);
+    insta::assert_snapshot!("mid_frame_lines_codec", lines_codec);
+
+    let sent = b"\0\0\0\x05hel";
+    let left_over = b"error: the client sent FIN in the middle of a frame: \"\\x00\\x00\\x00\\x05hel\" (7 bytes) left over";
+    let length = bad_client(&["--framing", "length"], sent, left_over, false);
+    insta::assert_snapshot!("mid_frame_length", length);
+    let args = ["--framing", "length", "--codec"];
+    let remaining = b"error: bytes remaining on stream";
+    let length_codec = bad_client(&args, sent, remaining, false);
+    insta::assert_snapshot!("mid_frame_length_codec", length_codec);
 }
 
 /// Garbage: bytes that are not UTF-8 are a frame like any other to the
@@ -364,39 +362,15 @@ fn fin_in_the_middle_of_a_frame() {
 /// 1751477356 bytes. Each gets one line; the next client is served.
 #[test]
 fn garbage() {
-    let cases: [Case; 3] = [
-        ("garbage_lines", &[], b"\xff\xfe\n", b"\xff\xfe\n"),
-        (
-            "garbage_lines_codec",
-            &["--codec"],
-            b"\xff\xfe\n",
-            b"error: Unable to decode input as UTF8\n",
-        ),
-        (
-            "garbage_length",
-            &["--framing", "length"],
-            b"hello\n",
-            b"error: a frame of 1751477356 bytes, over the maximum of 8192",
-        ),
-    ];
-    for (name, args, sent, reply) in cases {
-        let (mut server, addr) = Program::server(CHAPTER, args);
-        let got = client(&mut server, addr, &[sent]);
-        let length = args.contains(&"length");
-        let reply = if length {
-            prefixed(reply)
-        } else {
-            reply.to_vec()
-        };
-        assert_eq!(got, reply, "{name}: {}", text(&got));
-        let next = if length {
-            prefixed(b"next")
-        } else {
-            b"next\n".to_vec()
-        };
-        assert_eq!(client(&mut server, addr, &[&next]), next, "{name}: next");
-        insta::assert_snapshot!(name, transcript(server, addr));
-    }
+    let not_utf8 = b"\xff\xfe\n";
+    let lines = bad_client(&[], not_utf8, b"\xff\xfe", true);
+    insta::assert_snapshot!("garbage_lines", lines);
+    let error = b"error: Unable to decode input as UTF8";
+    let lines_codec = bad_client(&["--codec"], not_utf8, error, true);
+    insta::assert_snapshot!("garbage_lines_codec", lines_codec);
+    let error = b"error: a frame of 1751477356 bytes, over the maximum of 8192";
+    let length = bad_client(&["--framing", "length"], b"hello\n", error, true);
+    insta::assert_snapshot!("garbage_length", length);
 }
 
 /// A client that stops in the middle of a frame is closed after the idle
