@@ -39,8 +39,9 @@ fn od(bytes: &[u8]) -> String {
     String::from_utf8(output.stdout).expect("od prints text")
 }
 
-/// Writes `part`, then waits until the server has read all of it (its `read N bytes`
-/// lines add up), so that the next part can only arrive in a later read.
+// ANCHOR: write_one_read
+/// Writes `part`, then waits until the server has read all of it (its
+/// `read N bytes` lines add up), so the next part comes in a later read.
 fn write_one_read(server: &mut Program, client: &mut Client, part: &[u8]) {
     client.write(part);
     let mut read = 0;
@@ -55,6 +56,7 @@ fn write_one_read(server: &mut Program, client: &mut Client, part: &[u8]) {
         read += n;
     }
 }
+// ANCHOR_END: write_one_read
 
 /// One client: `parts` as separate reads, then its FIN (`nc -N` at the end of its
 /// input); returns everything it read back, once the server has closed.
@@ -83,6 +85,7 @@ fn frames_of(server: &mut Program, addr: SocketAddr, parts: &[&[u8]]) -> (Vec<u8
     (echoed, frames)
 }
 
+// ANCHOR: every_split
 /// The same frames however the bytes are cut into reads: whole, split at every
 /// position, and one byte at a time.
 fn same_frames_every_split(args: &[&str], input: &[u8], expected: &[&str]) {
@@ -90,7 +93,8 @@ fn same_frames_every_split(args: &[&str], input: &[u8], expected: &[&str]) {
     let (whole_echo, whole) = frames_of(&mut server, addr, &[input]);
     assert_eq!(whole, expected, "{args:?}, whole");
     for at in 1..input.len() {
-        let (echo, frames) = frames_of(&mut server, addr, &[&input[..at], &input[at..]]);
+        let parts = [&input[..at], &input[at..]];
+        let (echo, frames) = frames_of(&mut server, addr, &parts);
         assert_eq!(frames, whole, "{args:?}, split at {at}");
         assert_eq!(echo, whole_echo, "{args:?}, split at {at}");
     }
@@ -99,6 +103,7 @@ fn same_frames_every_split(args: &[&str], input: &[u8], expected: &[&str]) {
     assert_eq!(frames, whole, "{args:?}, one byte at a time");
     assert_eq!(echo, whole_echo, "{args:?}, one byte at a time");
 }
+// ANCHOR_END: every_split
 
 /// What the second terminal shows: each command, then what it printed.
 fn terminal(commands: &[(&str, String)]) -> String {
@@ -116,7 +121,7 @@ fn transcript(server: Program, addr: SocketAddr) -> String {
     Normalizer::new(addr).apply(&server.interrupt().stdout)
 }
 
-// ANCHOR: every_split
+// ANCHOR: lines_every_split
 const LINES: &[u8] = b"hello\r\nworld\n\nlast line\r\n";
 const LINE_FRAMES: [&str; 4] = [
     "\"hello\" (5 bytes)",
@@ -131,7 +136,7 @@ const LINE_FRAMES: [&str; 4] = [
 fn lines_split_at_every_position() {
     same_frames_every_split(&[], LINES, &LINE_FRAMES);
 }
-// ANCHOR_END: every_split
+// ANCHOR_END: lines_every_split
 
 /// Lines with LinesCodec: the same frames every way too.
 #[test]
