@@ -1,6 +1,9 @@
-//! The seed post's own programs, run unchanged on Node.js, so that what the book
-//! says about them is shown, not assumed: `observe.js` only redirects the port,
-//! fires the `setInterval` timer when the test says so, and reports each write().
+//! The seed post's own programs, their files unchanged, run on Node.js so that what
+//! the book says about them is shown, not assumed. `observe.js`, loaded first,
+//! changes four things: the server listens on 127.0.0.1 (the seed: every address,
+//! so its clients show as `::ffff:127.0.0.1`) and both use the test's port; the
+//! `setInterval` callback fires once per line on stdin, not every second; and
+//! `[observer]` lines report both ends, each write() and its result, and the close.
 //! Without `node` these tests say so in one line and pass; in CI they must run.
 
 #[path = "../chapters/support.rs"]
