@@ -129,10 +129,13 @@ fn send(
         "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes())?;
+    // one write for head and body: two small writes would let Nagle's algorithm hold the body
+    // until the head's ACK, which the browser delays (measured: 40–100 ms per file)
+    let mut response = head.into_bytes();
     if with_body {
-        stream.write_all(body)?;
+        response.extend_from_slice(body);
     }
+    stream.write_all(&response)?;
     stream.flush()
 }
 

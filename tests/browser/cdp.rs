@@ -3,14 +3,21 @@
 //! message, each ended by a NUL byte. No WebSocket, no port, no downloaded browser: it drives
 //! Debian's `/usr/bin/chromium`.
 //!
+//! One Chromium serves the whole test process (starting one per test cost more than the
+//! tests themselves); each test gets a [`Tab`] of its own, in its own window, so tests run
+//! side by side. A reader thread hands every reply to the command that waits for it and every
+//! event to its tab. Chromium ends itself when its command pipe closes, which the kernel does
+//! when the test process exits, however it exits; a closed [`Tab`] closes its window.
+//!
 //! Every wait has a deadline ([`WAIT`]); a hang fails the test with what happened so far.
-//! Dropping a [`Browser`] closes it and kills its whole process group, also on panic.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -23,9 +30,10 @@ pub const WAIT: Duration = Duration::from_secs(30);
 /// condition awaited inside the page reports its own timeout first.
 const REPLY: Duration = Duration::from_secs(60);
 
-/// The flags this machine needs (see the README's "Browser tests"): headless, as root, and no
-/// connection of Chromium's own to the network, which is closed here and may be offline.
-const FLAGS: [&str; 16] = [
+/// The flags this machine needs (see the README's "Browser tests"): headless, as root, no
+/// connection of Chromium's own to the network (closed here, maybe offline), and no
+/// throttling of the windows that are not in front: every test's tab runs at full speed.
+const FLAGS: [&str; 19] = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -38,6 +46,9 @@ const FLAGS: [&str; 16] = [
     "--disable-extensions",
     "--disable-default-apps",
     "--disable-features=Translate,MediaRouter,OptimizationHints",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
     "--force-device-scale-factor=1",
     "--hide-scrollbars",
     "--lang=en-US",
@@ -55,49 +66,59 @@ fn executable() -> Option<PathBuf> {
         .find(|file| file.is_file())
 }
 
-/// A running headless Chromium with one page attached.
+/// Where the reader thread sends what Chromium writes.
+#[derive(Default)]
+struct Routes {
+    /// The command waiting for each reply, by id.
+    replies: HashMap<u64, Sender<Value>>,
+    /// The tab of each page session, for its events.
+    sessions: HashMap<String, Sender<Value>>,
+}
+
+/// The one Chromium of this test process.
 pub struct Browser {
-    child: Child,
-    commands: ChildStdin,
-    messages: Receiver<Value>,
+    commands: Mutex<ChildStdin>,
+    routes: Arc<Mutex<Routes>>,
+    next_id: AtomicU64,
     stderr: Arc<Mutex<Vec<String>>>,
-    profile: PathBuf,
-    session: String,
-    next_id: u64,
-    /// Events of the current page since the last [`Browser::mark`].
-    pub events: Vec<Value>,
+    /// Kept so the process is not reaped while it runs (its group id stays ours).
+    _child: Child,
 }
 
 impl Browser {
-    /// Starts Chromium, or returns `None` (after one line saying so, once per test run) when it
-    /// is not installed; in CI (`CI` set) a missing Chromium fails the test instead.
-    pub fn launch() -> Option<Browser> {
-        let Some(chromium) = executable() else {
-            if std::env::var_os("CI").is_some() {
-                panic!("Chromium is required in CI: no `chromium` on the PATH and CHROMIUM unset");
-            }
-            static SKIPPED: Once = Once::new();
-            SKIPPED.call_once(|| {
+    /// A new tab in this process's Chromium (started on first use), or `None` (after one line
+    /// saying so, once per test run) when Chromium is not installed; in CI (`CI` set) a
+    /// missing Chromium fails the test instead.
+    pub fn launch() -> Option<Tab> {
+        static BROWSER: OnceLock<Option<Browser>> = OnceLock::new();
+        let browser = BROWSER.get_or_init(|| match executable() {
+            Some(chromium) => Some(Browser::start(&chromium)),
+            None => {
+                if std::env::var_os("CI").is_some() {
+                    panic!(
+                        "Chromium is required in CI: no `chromium` on the PATH and CHROMIUM unset"
+                    );
+                }
                 // straight to stderr: the test harness captures eprintln! of passing tests
                 let _ = std::io::stderr().write_all(
                     b"skipped: the browser tests (no `chromium` on the PATH); run them with \
                       `apt-get install chromium` (or CHROMIUM=/path/to/chrome), then `cargo test --test browser`\n",
                 );
-            });
-            return None;
-        };
-        Some(Browser::start(&chromium))
+                None
+            }
+        });
+        browser.as_ref().map(Tab::new_in)
     }
 
     fn start(chromium: &Path) -> Browser {
-        static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let profile = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("chromium-profile-{}-{n}", std::process::id()));
-        remove_stale_profiles(profile.parent().expect("scratch folder"));
+        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        remove_stale_profiles(scratch);
+        let profile = scratch.join(format!("chromium-profile-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).expect("create Chromium's profile folder");
         // the shell hands our stdin pipe to Chromium as fd 3 (commands) and our stdout pipe as
-        // fd 4 (replies), then execs it, so the process we kill is Chromium itself
+        // fd 4 (replies), then execs it; when this process exits, the kernel closes fd 3's
+        // other end and Chromium quits with all its helpers (measured: within 0.3 s)
         let mut command = Command::new("sh");
         command
             .arg("-c")
@@ -109,7 +130,6 @@ impl Browser {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        // its own process group: Drop kills the renderers and helpers with it
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
             .spawn()
@@ -118,7 +138,8 @@ impl Browser {
         let replies = child.stdout.take().expect("stdout is piped");
         let stderr_pipe = child.stderr.take().expect("stderr is piped");
 
-        let (tx, messages) = mpsc::channel();
+        let routes = Arc::new(Mutex::new(Routes::default()));
+        let router = routes.clone();
         thread::spawn(move || {
             let mut reader = BufReader::new(replies);
             loop {
@@ -130,8 +151,16 @@ impl Browser {
                         let Ok(value) = serde_json::from_slice::<Value>(&message) else {
                             continue;
                         };
-                        if tx.send(value).is_err() {
-                            return;
+                        let mut routes = router.lock().unwrap_or_else(|e| e.into_inner());
+                        let to = if let Some(id) = value["id"].as_u64() {
+                            routes.replies.remove(&id)
+                        } else if let Some(session) = value["sessionId"].as_str() {
+                            routes.sessions.get(session).cloned()
+                        } else {
+                            None // the browser's own events: no test asks for them
+                        };
+                        if let Some(to) = to {
+                            let _ = to.send(value);
                         }
                     }
                 }
@@ -142,115 +171,143 @@ impl Browser {
         thread::spawn(move || {
             for line in BufReader::new(stderr_pipe).lines() {
                 let Ok(line) = line else { return };
-                let mut tail = tail.lock().expect("stderr lock");
+                let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
                 if tail.len() == 40 {
                     tail.remove(0);
                 }
                 tail.push(line);
             }
         });
-
-        let mut browser = Browser {
-            child,
-            commands,
-            messages,
+        Browser {
+            commands: Mutex::new(commands),
+            routes,
+            next_id: AtomicU64::new(0),
             stderr,
-            profile,
-            session: String::new(),
-            next_id: 0,
-            events: Vec::new(),
+            _child: child,
+        }
+    }
+
+    /// Sends a command (to a page session, or to the browser itself) and waits for its reply.
+    fn send(&self, session: Option<&str>, method: &str, params: Value) -> Result<Value, String> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let (tx, reply) = mpsc::channel();
+        self.routes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replies
+            .insert(id, tx);
+        let mut bytes = serde_json::to_vec(&message).expect("serialise a command");
+        bytes.push(0);
+        self.commands
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .write_all(&bytes)
+            .map_err(|err| format!("cannot write to Chromium: {err}{}", self.stderr_tail()))?;
+        let message = match reply.recv_timeout(REPLY) {
+            Ok(message) => message,
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(format!(
+                    "no reply to {method} from Chromium in time{}",
+                    self.stderr_tail()
+                ));
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(format!(
+                    "Chromium closed its pipe while we waited for the reply to {method}{}",
+                    self.stderr_tail()
+                ));
+            }
         };
-        let target = browser.browser_call("Target.createTarget", json!({"url": "about:blank"}));
-        let target_id = target["targetId"].as_str().expect("targetId").to_string();
-        let attached = browser.browser_call(
-            "Target.attachToTarget",
-            json!({"targetId": target_id, "flatten": true}),
+        if let Some(error) = message.get("error") {
+            return Err(error.to_string());
+        }
+        Ok(message["result"].clone())
+    }
+
+    fn stderr_tail(&self) -> String {
+        let tail = self.stderr.lock().map(|t| t.join("\n")).unwrap_or_default();
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!("\nChromium's stderr (last lines):\n{tail}")
+        }
+    }
+}
+
+/// A page of its own in the shared Chromium: one window, one DevTools session.
+pub struct Tab {
+    browser: &'static Browser,
+    target: String,
+    session: String,
+    incoming: Receiver<Value>,
+    /// Events of the current page since the last [`Tab::mark`].
+    pub events: Vec<Value>,
+}
+
+impl Tab {
+    fn new_in(browser: &'static Browser) -> Tab {
+        let call = |method: &str, params: Value| {
+            browser
+                .send(None, method, params)
+                .unwrap_or_else(|err| panic!("{method}: {err}"))
+        };
+        // a window of its own: a page in front is never throttled, whatever the flags
+        let target = call(
+            "Target.createTarget",
+            json!({"url": "about:blank", "newWindow": true}),
         );
-        browser.session = attached["sessionId"]
+        let target = target["targetId"].as_str().expect("targetId").to_string();
+        // no event of the session comes before its domains are enabled below
+        let (tx, incoming) = mpsc::channel();
+        let attached = call(
+            "Target.attachToTarget",
+            json!({"targetId": target, "flatten": true}),
+        );
+        let session = attached["sessionId"]
             .as_str()
             .expect("sessionId")
             .to_string();
+        browser
+            .routes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .sessions
+            .insert(session.clone(), tx);
+        let mut tab = Tab {
+            browser,
+            target,
+            session,
+            incoming,
+            events: Vec::new(),
+        };
         for domain in [
             "Page.enable",
             "Runtime.enable",
             "Log.enable",
             "Network.enable",
         ] {
-            browser.call(domain, json!({}));
+            tab.call(domain, json!({}));
         }
-        browser
+        tab
     }
 
-    /// A command to the browser itself (no page session).
-    pub fn browser_call(&mut self, method: &str, params: Value) -> Value {
-        self.send(None, method, params)
-            .unwrap_or_else(|err| panic!("{method}: {err}"))
-    }
-
-    /// A command to the page; panics on a protocol error.
+    /// A command to this tab's page; panics on a protocol error.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
-        let session = self.session.clone();
-        self.send(Some(&session), method, params)
+        self.browser
+            .send(Some(&self.session), method, params)
             .unwrap_or_else(|err| panic!("{method}: {err}"))
     }
 
-    fn send(
-        &mut self,
-        session: Option<&str>,
-        method: &str,
-        params: Value,
-    ) -> Result<Value, String> {
-        self.next_id += 1;
-        let id = self.next_id;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        let mut bytes = serde_json::to_vec(&message).expect("serialise a command");
-        bytes.push(0);
-        self.commands
-            .write_all(&bytes)
-            .and_then(|()| self.commands.flush())
-            .map_err(|err| format!("cannot write to Chromium: {err}{}", self.stderr_tail()))?;
-        let deadline = Instant::now() + REPLY;
-        loop {
-            let message = self.receive(deadline, &format!("the reply to {method}"))?;
-            if message["id"] == json!(id) {
-                if let Some(error) = message.get("error") {
-                    return Err(error.to_string());
-                }
-                return Ok(message["result"].clone());
-            }
-            self.keep(message);
-        }
-    }
-
-    fn receive(&mut self, deadline: Instant, what: &str) -> Result<Value, String> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.messages.recv_timeout(left) {
-            Ok(message) => Ok(message),
-            Err(RecvTimeoutError::Timeout) => Err(format!(
-                "no {what} from Chromium in time{}",
-                self.stderr_tail()
-            )),
-            Err(RecvTimeoutError::Disconnected) => Err(format!(
-                "Chromium closed its pipe while we waited for {what}{}",
-                self.stderr_tail()
-            )),
-        }
-    }
-
-    /// Keeps an event of our page (replies to nobody and other targets' events are dropped).
-    fn keep(&mut self, message: Value) {
-        if message.get("method").is_some() && message["sessionId"] == json!(self.session) {
-            self.events.push(message);
-        }
-    }
-
-    /// Takes in every event that has already arrived, without waiting.
+    /// Takes in every event that has already arrived, without waiting. The reader thread
+    /// routes an event before the reply that follows it, so after a reply every earlier event
+    /// is here.
     pub fn drain(&mut self) {
-        while let Ok(message) = self.messages.try_recv() {
-            self.keep(message);
+        while let Ok(message) = self.incoming.try_recv() {
+            self.events.push(message);
         }
     }
 
@@ -263,24 +320,30 @@ impl Browser {
     /// Waits for an event `method` (already received since the mark, or still to come) for
     /// which `matches` holds, and returns it.
     pub fn wait_event(&mut self, method: &str, matches: impl Fn(&Value) -> bool) -> Value {
-        let found = |events: &[Value]| {
-            events
-                .iter()
-                .find(|e| e["method"] == method && matches(&e["params"]))
-                .cloned()
-        };
-        if let Some(event) = found(&self.events) {
-            return event;
+        self.drain();
+        if let Some(event) = self
+            .events
+            .iter()
+            .find(|e| e["method"] == method && matches(&e["params"]))
+        {
+            return event.clone();
         }
         let deadline = Instant::now() + WAIT;
         loop {
-            let message = self
-                .receive(deadline, &format!("event {method}"))
-                .unwrap_or_else(|err| panic!("{err}"));
-            let wanted = message["method"] == method
-                && message["sessionId"] == json!(self.session)
-                && matches(&message["params"]);
-            self.keep(message.clone());
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(left) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => panic!(
+                    "no event {method} from Chromium in time{}",
+                    self.browser.stderr_tail()
+                ),
+                Err(RecvTimeoutError::Disconnected) => panic!(
+                    "Chromium closed its pipe while we waited for event {method}{}",
+                    self.browser.stderr_tail()
+                ),
+            };
+            let wanted = message["method"] == method && matches(&message["params"]);
+            self.events.push(message.clone());
             if wanted {
                 return message;
             }
@@ -300,12 +363,10 @@ impl Browser {
             .map(str::to_string)
     }
 
-    /// Clicks the element `selector` and waits for the page it leads to to load.
-    pub fn click_and_wait(&mut self, selector: &str) {
-        self.mark();
-        // where a reader would click: the element's centre must be in view and the element
-        // itself must be what is on top there (a script's e.click() would pass even for a
-        // link hidden behind the menu bar)
+    /// Where a reader would click `selector`: the centre of the element, which must be in
+    /// view and be itself what is on top there (a script's `e.click()` would pass even for a
+    /// link hidden behind the menu bar).
+    pub fn clickable_point(&mut self, selector: &str) -> Result<(f64, f64), String> {
         let point = self.eval(&format!(
             "(() => {{ const e = document.querySelector({}); if (!e) return 'no such element'; \
                const r = e.getBoundingClientRect(); const x = r.left + r.width / 2, y = r.top + r.height / 2; \
@@ -316,9 +377,18 @@ impl Browser {
                return [x, y]; }})()",
             json!(selector)
         ));
-        let (Some(x), Some(y)) = (point[0].as_f64(), point[1].as_f64()) else {
-            panic!("cannot click {selector}: {point}");
-        };
+        match (point[0].as_f64(), point[1].as_f64()) {
+            (Some(x), Some(y)) => Ok((x, y)),
+            _ => Err(format!("cannot click {selector}: {point}")),
+        }
+    }
+
+    /// Clicks the element `selector` with the mouse and waits for the page it leads to to load.
+    pub fn click_and_wait(&mut self, selector: &str) {
+        self.mark();
+        let (x, y) = self
+            .clickable_point(selector)
+            .unwrap_or_else(|err| panic!("{err}"));
         for kind in ["mousePressed", "mouseReleased"] {
             self.call(
                 "Input.dispatchMouseEvent",
@@ -386,38 +456,20 @@ impl Browser {
         let pdf = self.call("Page.printToPDF", json!({"printBackground": false}));
         base64_decode(pdf["data"].as_str().expect("PDF data"))
     }
-
-    fn stderr_tail(&self) -> String {
-        let tail = self.stderr.lock().map(|t| t.join("\n")).unwrap_or_default();
-        if tail.is_empty() {
-            String::new()
-        } else {
-            format!("\nChromium's stderr (last lines):\n{tail}")
-        }
-    }
 }
 
-impl Drop for Browser {
+impl Drop for Tab {
     fn drop(&mut self) {
-        // ask politely and wait (bounded) for Chromium to close its end of the pipe; the
-        // process is not reaped before the kill, so its group id cannot have been reused
-        let _ = self.send(None, "Browser.close", json!({}));
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while let Err(RecvTimeoutError::Timeout) | Ok(_) = self
-            .messages
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        {
-            if Instant::now() >= deadline {
-                break;
-            }
-        }
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
+        // close this test's window; the browser goes on serving the other tests
+        let _ = self
+            .browser
+            .send(None, "Target.closeTarget", json!({"targetId": self.target}));
+        self.browser
+            .routes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .sessions
+            .remove(&self.session);
     }
 }
 
@@ -428,10 +480,7 @@ fn remove_stale_profiles(scratch: &Path) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name
-            .strip_prefix("chromium-profile-")
-            .and_then(|rest| rest.split('-').next())
-        else {
+        let Some(pid) = name.strip_prefix("chromium-profile-") else {
             continue;
         };
         if !Path::new("/proc").join(pid).exists() {

@@ -12,12 +12,12 @@ mod support;
 
 use serde_json::Value;
 
-use crate::cdp::Browser;
+use crate::cdp::Tab;
 
 /// Everything on the current page a reader would see as broken, one line each: console
 /// errors, uncaught exceptions, errors Chromium logs, failed or 4xx/5xx requests, and any
 /// request that leaves `origin` (the book must work offline).
-pub fn problems(browser: &mut Browser, origin: &str) -> Vec<String> {
+pub fn problems(browser: &mut Tab, origin: &str) -> Vec<String> {
     browser.drain();
     let mut found = Vec::new();
     for event in &browser.events {
