@@ -378,6 +378,48 @@ fn garbage() {
     insta::assert_snapshot!("garbage_length", length);
 }
 
+/// A refused client that goes on sending (64 KiB with no `\n`, or a payload far
+/// past the maximum) still reads its error line whole: the server drains what
+/// comes after its FIN instead of closing with unread bytes, which would send RST.
+#[test]
+fn refused_while_still_sending() {
+    let long_line = vec![b'x'; 64 * 1024];
+    let long_frame = prefixed(&long_line);
+    let cases: [(&[&str], &[u8], &[u8]); 4] = [
+        (&[], &long_line, b"error: a line longer than 8 bytes\n"),
+        (
+            &["--codec"],
+            &long_line,
+            b"error: max line length exceeded\n",
+        ),
+        (
+            &["--framing", "length"],
+            &long_frame,
+            b"error: a frame of 65536 bytes, over the maximum of 8",
+        ),
+        (
+            &["--framing", "length", "--codec"],
+            &long_frame,
+            b"error: frame size too big",
+        ),
+    ];
+    for (args, sent, reply) in cases {
+        let args = [args, &["--max-frame", "8"]].concat();
+        let (mut server, addr) = Program::server(CHAPTER, &args);
+        let mut client = Client::connect(addr);
+        client.write(sent);
+        client.shutdown_write();
+        let got = client.read_to_end();
+        let reply = if args.contains(&"length") {
+            prefixed(reply)
+        } else {
+            reply.to_vec()
+        };
+        assert_eq!(text(&got), text(&reply), "{args:?}");
+        server.wait_for("closing");
+    }
+}
+
 /// A client that stops in the middle of a frame is closed after the idle
 /// timeout, with what it left over in the line.
 #[test]

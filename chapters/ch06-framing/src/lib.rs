@@ -28,6 +28,9 @@ use tokio_util::codec::{
 };
 use tokio_util::io::InspectReader;
 
+/// How long a refused client may go on sending before we stop reading it.
+pub const LINGER: Duration = Duration::from_secs(2);
+
 /// How the byte stream is cut into frames (`--framing`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Framing {
@@ -246,7 +249,20 @@ async fn refuse(
     println!("{peer}: {why}, closing");
     let line = framer.encode(format!("error: {why}").as_bytes());
     stream.write_all(&line).await?;
-    stream.shutdown().await
+    close(stream).await
+}
+
+/// Our FIN, then the client's bytes read and dropped until its FIN (for
+/// [`LINGER`] at most): closing with unread bytes would send RST, and the
+/// client's kernel could drop our error line unread (chapter 5).
+pub async fn close(stream: &mut TcpStream) -> io::Result<()> {
+    stream.shutdown().await?;
+    let mut buf = [0; 4096];
+    let drained = timeout(LINGER, async {
+        while stream.read(&mut buf).await? > 0 {}
+        io::Result::Ok(())
+    });
+    drained.await.unwrap_or(Ok(())) // past LINGER: give up on the client
 }
 
 /// ` in the middle of a frame: "hel" (3 bytes) left over`, or nothing.
@@ -311,7 +327,7 @@ pub async fn lines_codec(
     println!("{peer}: {why}, closing");
     let line = format!("error: {why}");
     lines.send(line).await.map_err(io::Error::other)?;
-    lines.get_mut().shutdown().await
+    close(lines.get_mut().get_mut()).await
 }
 // ANCHOR_END: lines_codec
 
@@ -349,7 +365,7 @@ pub async fn length_codec(
     // the codec's maximum holds for what it sends too; ours is for receiving
     frames.codec_mut().set_max_frame_length(usize::MAX);
     frames.send(format!("error: {why}").as_bytes()).await?;
-    frames.get_mut().shutdown().await
+    close(frames.get_mut().get_mut()).await
 }
 // ANCHOR_END: length_codec
 
