@@ -40,7 +40,6 @@ use Form::*;
 use Rule::*;
 use Version::*;
 
-// ANCHOR: cases
 pub const CASES: &[Case] = &[
     Case {
         name: "RFC 9112 §2.1's example request",
@@ -55,6 +54,7 @@ pub const CASES: &[Case] = &[
             used: 100,
         },
     },
+    // ANCHOR: cases_sample
     Case {
         name: "origin-form with a query",
         rfc: "RFC 9112 §3.2.1",
@@ -68,6 +68,7 @@ pub const CASES: &[Case] = &[
             used: 52,
         },
     },
+    // ANCHOR_END: cases_sample
     Case {
         name: "absolute-form",
         rfc: "RFC 9112 §3.2.2",
@@ -571,6 +572,7 @@ pub const CASES: &[Case] = &[
             offset: 0,
         },
     },
+    // ANCHOR: cases_reject_sample
     Case {
         name: "whitespace before the colon",
         rfc: "RFC 9112 §5.1",
@@ -591,6 +593,7 @@ pub const CASES: &[Case] = &[
             offset: 31,
         },
     },
+    // ANCHOR_END: cases_reject_sample
     Case {
         name: "a space inside a name",
         rfc: "RFC 9110 §5.1",
@@ -792,4 +795,3 @@ pub const CASES: &[Case] = &[
         },
     },
 ];
-// ANCHOR_END: cases

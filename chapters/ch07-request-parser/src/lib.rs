@@ -124,18 +124,9 @@ pub async fn handle_connection(
 ) -> io::Result<()> {
     println!("{peer}: connected");
     let mut buf = Vec::with_capacity(4096);
-    let (status, body) = match read_head(&mut stream, &mut buf, &config).await?
-    {
-        Head::Complete { .. } => {
-            let mut fields = Vec::new();
-            match parse(&buf, &config.limits, &mut fields) {
-                Ok(Parsed::Complete(request)) => {
-                    println!("{peer}: {}", summary(&request));
-                    (200, describe(&request))
-                }
-                _ => return Ok(()), // read_head saw it complete
-            }
-        }
+    let head = read_head(&mut stream, &mut buf, &config).await?;
+    let (status, body) = match head {
+        Head::Complete { .. } => answer(peer, &buf, &config.limits),
         Head::Rejected(error) => {
             println!("{peer}: rejected: {error}");
             (error.status(), rejection(&error) + "\n")
@@ -158,6 +149,21 @@ pub async fn handle_connection(
     respond(&mut stream, peer, status, &body).await
 }
 // ANCHOR_END: handle_connection
+
+/// Parses the head `read_head` saw complete, again, to borrow it from `buf`
+/// (a value borrowed inside the read loop cannot leave it), and describes it.
+fn answer(peer: SocketAddr, buf: &[u8], limits: &Limits) -> (u16, String) {
+    let mut fields = Vec::new();
+    match parse(buf, limits, &mut fields) {
+        Ok(Parsed::Complete(request)) => {
+            println!("{peer}: {}", summary(&request));
+            (200, describe(&request))
+        }
+        // the same bytes and limits: the same answer as in read_head
+        Ok(Parsed::Partial) => (400, "400 Bad Request\n".to_string()),
+        Err(error) => (error.status(), rejection(&error) + "\n"),
+    }
+}
 
 /// `GET / HTTP/1.1, 3 field lines, 78 bytes`: the server's log line.
 pub fn summary(request: &Request) -> String {

@@ -18,13 +18,13 @@ struct Args {
     #[arg(long)]
     stdin: bool,
     /// Longest request-line in bytes, without its CRLF (longer: 414)
-    #[arg(long, default_value_t = Limits::DEFAULT.max_request_line)]
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_request_line)]
     max_request_line: usize,
     /// Largest request head in bytes, up to its empty line (larger: 431)
-    #[arg(long, default_value_t = Limits::DEFAULT.max_head)]
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_head)]
     max_head: usize,
     /// Most field lines in a head (more: 431)
-    #[arg(long, default_value_t = Limits::DEFAULT.max_fields)]
+    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_fields)]
     max_fields: usize,
     /// Close a connection that has not sent a whole request head within this time
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]

@@ -199,21 +199,24 @@ impl<'b> Cursor<'b> {
             Stop::Partial
         }
     }
-
-    /// Steps over the bytes of `class`; returns them, stops at the first other.
-    fn take(&mut self, class: &Class) -> Step<&'b [u8]> {
-        let start = self.pos;
-        let bytes = &self.input[..self.end];
-        while let Some(&b) = bytes.get(self.pos) {
-            if !class[b as usize] {
-                return Ok(&bytes[start..self.pos]);
-            }
-            self.pos += 1;
-        }
-        Err(self.out_of_bytes())
-    }
 }
 // ANCHOR_END: cursor
+
+// ANCHOR: take
+impl<'b> Cursor<'b> {
+    /// Steps over the bytes of `class`; returns them, stops at the first other.
+    fn take(&mut self, class: &Class) -> Step<&'b [u8]> {
+        let rest = &self.input[self.pos..self.end];
+        match rest.iter().position(|&b| !class[b as usize]) {
+            Some(n) => {
+                self.pos += n;
+                Ok(&rest[..n])
+            }
+            None => Err(self.out_of_bytes()),
+        }
+    }
+}
+// ANCHOR_END: take
 
 // ANCHOR: parse
 /// Parses the request head at the start of `input`, storing its field
@@ -291,14 +294,7 @@ fn request_line<'b>(
         return reject(Rule::Version, c.pos); // "HTTP/1.10"
     }
     line_end(c, Rule::RequestLine)?;
-    let version = match version {
-        (b'1', b'0') => Version::Http10,
-        // RFC 9110 §2.5: a recipient "SHOULD process the message as if it
-        // were in the highest minor version within that major version to
-        // which the recipient is conformant": HTTP/1.2 is read as 1.1
-        (b'1', _) => Version::Http11,
-        _ => return reject(Rule::VersionNotSupported, version_start),
-    };
+    let version = supported(version, version_start)?;
     let target = Target { raw: target, form };
     Ok(RequestLine {
         method,
@@ -405,6 +401,18 @@ fn http_version(c: &mut Cursor) -> Step<(u8, u8)> {
     }
     Ok((digits[0], digits[1]))
 }
+
+/// HTTP/1.0 or HTTP/1.1, or 505 for any other major version.
+fn supported((major, minor): (u8, u8), at: usize) -> Step<Version> {
+    match (major, minor) {
+        (b'1', b'0') => Ok(Version::Http10),
+        // RFC 9110 §2.5: a recipient "SHOULD process the message as if it
+        // were in the highest minor version within that major version to
+        // which the recipient is conformant": HTTP/1.2 is read as 1.1
+        (b'1', _) => Ok(Version::Http11),
+        _ => reject(Rule::VersionNotSupported, at),
+    }
+}
 // ANCHOR_END: http_version
 
 /// Bytes already checked to be ASCII as text.
@@ -446,7 +454,7 @@ fn target_form(method: &str, target: &str) -> Result<Form, (Rule, usize)> {
 }
 // ANCHOR_END: target_form
 
-// ANCHOR: authority
+// ANCHOR: scheme
 // absolute-URI = scheme ":" hier-part [ "?" query ]
 // scheme       = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )  (RFC 3986 §3.1)
 fn scheme(bytes: &[u8]) -> Result<(), usize> {
@@ -458,7 +466,9 @@ fn scheme(bytes: &[u8]) -> Result<(), usize> {
         _ => Err(end),
     }
 }
+// ANCHOR_END: scheme
 
+// ANCHOR: authority
 // uri-host [ ":" port ]   uri-host = IP-literal / IPv4address / reg-name
 // port = *DIGIT                                  (RFC 3986 §3.2.2, §3.2.3)
 /// Checks an authority (CONNECT's target, or a Host value); `Err` holds
@@ -576,6 +586,9 @@ fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
     Ok((Field { name, value }, start))
 }
 
+// ANCHOR_END: field_line
+
+// ANCHOR: space_in_name
 /// RFC 9112 §5.1: "A server MUST reject, with a response status code of
 /// 400 (Bad Request), any received request message that contains
 /// whitespace between a header field name and colon."
@@ -589,27 +602,55 @@ fn space_in_name<T>(c: &mut Cursor) -> Step<T> {
         _ => reject(Rule::FieldName, at), // "Foo Bar: x": a space in a name
     }
 }
-// ANCHOR_END: field_line
+// ANCHOR_END: space_in_name
 
 // ANCHOR: skip_field_content
 /// Steps over field-content. Most of a head is field values, so this is
-/// the parser's hot loop: while 16 bytes are left, it checks all 16 at once
-/// (a loop without an early exit, which the compiler turns into SIMD
-/// compares); the rest, and the chunk with the line end, byte by byte.
+/// the parser's hot loop. While 16 bytes are left it checks all 16 at
+/// once: the loop over a chunk has no early exit, so the compiler makes
+/// it a handful of SIMD instructions. In the chunk that holds the stop
+/// (usually the CR), [`first_ctl`] finds it without a loop.
 fn skip_field_content(c: &mut Cursor) {
     let bytes = &c.input[..c.end];
     while let Some(chunk) = bytes[c.pos..].first_chunk::<16>() {
-        let all = chunk.iter().fold(true, |all, &b| all & is_field_content(b));
-        if !all {
-            break;
+        if chunk.iter().fold(true, |all, &b| all & is_field_content(b)) {
+            c.pos += 16;
+            continue;
         }
-        c.pos += 16;
+        let (low, high) = chunk.split_at(8);
+        c.pos += match first_ctl(low) {
+            8 => 8 + first_ctl(high),
+            at => at,
+        };
+        if bytes[c.pos] != b'\t' {
+            return; // HTAB is field-content: step over it and go on
+        }
+        c.pos += 1;
     }
     while bytes.get(c.pos).is_some_and(|&b| is_field_content(b)) {
         c.pos += 1;
     }
 }
+
 // ANCHOR_END: skip_field_content
+
+// ANCHOR: first_ctl
+/// The index of the first byte of `word` (8 bytes) below 0x20 or equal to
+/// 0x7f, or 8: eight bytes compared at once in one u64 ("SWAR").
+fn first_ctl(word: &[u8]) -> usize {
+    const ONES: u64 = u64::MAX / 255; // 0x0101…01
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(word);
+    let x = u64::from_le_bytes(bytes);
+    // a byte's top bit is set where it was below 0x20 (the subtraction
+    // borrowed) and not 0x80 or above (!x): exact for the lowest such byte
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x;
+    let del = x ^ (ONES * 0x7f); // 0x7f bytes become zero
+    let zero = del.wrapping_sub(ONES) & !del;
+    let stops = (below_space | zero) & (ONES * 0x80);
+    stops.trailing_zeros() as usize / 8
+}
+// ANCHOR_END: first_ctl
 
 // ANCHOR: transfer_coding
 /// For chapter 8, which reads bodies: RFC 9112 §6.1, "A server that

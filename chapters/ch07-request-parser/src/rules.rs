@@ -65,6 +65,8 @@ impl Rule {
                 DIGIT (RFC 9112 §2.3)"),
             VersionNotSupported => (505, "HTTP/1.x only: the major version \
                 is not supported (RFC 9110 §15.6.6)"),
+            // ANCHOR_END: rule_table
+            // ANCHOR: rule_table_fields
             BareCr => (400, "a CR must be followed by LF (RFC 9112 §2.2)"),
             FieldLine => (400, "field-line = field-name \":\" OWS \
                 field-value OWS (RFC 9112 §5)"),
@@ -92,7 +94,7 @@ impl Rule {
                 implemented (RFC 9112 §6.1)"),
         }
     }
-    // ANCHOR_END: rule_table
+    // ANCHOR_END: rule_table_fields
 }
 
 /// The reason phrase for each status this parser can ask for.
