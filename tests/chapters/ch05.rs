@@ -18,6 +18,9 @@ fn curl(args: &[&str], addr: SocketAddr) -> Option<std::process::Output> {
             "20",
             "--header",
             host,
+            // the version the page's byte counts are for, whatever curl is installed
+            "--user-agent",
+            "curl/7.88.1",
         ])
         .args(args)
         .arg(&url)
@@ -133,7 +136,9 @@ fn head_has_no_body() {
 }
 
 /// Wrong requests get their status, and the server goes on: garbage (400), no
-/// Host in HTTP/1.1 (400), POST and DELETE (405), heads over 8 KiB (431), a client that says
+/// Host in HTTP/1.1 (400), POST and DELETE (405), two Host lines (400), HEAD
+/// without a body even for a 400, bare-LF line ends (the first empty line ends
+/// the head), heads over 8 KiB (431), a client that says
 /// nothing (timeout), one that closes at once, and one that resets.
 #[test]
 fn bad_requests_get_one_line_each() {
@@ -175,6 +180,36 @@ fn bad_requests_get_one_line_each() {
     let response = String::from_utf8(delete.read_to_end()).expect("UTF-8");
     assert!(response.contains("\r\nAllow: GET, HEAD\r\n"), "{response}");
     server.wait_for("answered 405");
+    // two Host lines, in any version (RFC 9112 §3.2)
+    assert_eq!(
+        status_of(b"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", false),
+        "HTTP/1.1 400 Bad Request"
+    );
+    server.wait_for("answered 400");
+    // a failed HEAD gets the same head as a GET would, and no body (RFC 9110 §9.3.2)
+    let mut head = Client::connect(addr);
+    head.write(b"HEAD / HTTP/1.1\r\n\r\n");
+    let response = head.read_to_end();
+    assert!(
+        response.ends_with(b"Connection: close\r\n\r\n"),
+        "{response:?}"
+    );
+    server.wait_for("answered 400");
+    // bare LF ends lines too, and the first empty line ends the head, however the
+    // lines after it end (RFC 9112 §2.2)
+    assert_eq!(
+        status_of(
+            b"GET / HTTP/1.1\nHost: x\n\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n",
+            false
+        ),
+        "HTTP/1.1 200 OK"
+    );
+    server.wait_for("answered 200");
+    assert_eq!(
+        status_of(b"GET / HTTP/1.1\r\nHost: x\n\r\n", false),
+        "HTTP/1.1 200 OK"
+    );
+    server.wait_for("answered 200");
     let mut huge = b"GET / HTTP/1.1\r\nHost: x\r\n".to_vec();
     huge.extend(std::iter::repeat_n(b"X-Filler: 0123456789abcdef\r\n", 800).flatten());
     assert_eq!(
@@ -182,7 +217,7 @@ fn bad_requests_get_one_line_each() {
         "HTTP/1.1 431 Request Header Fields Too Large"
     );
     server.wait_for("answered 431");
-    huge.truncate(9 * 1024); // a complete head, but over the 8 KiB limit
+    huge.truncate(8 * 1024); // a complete head, 4 bytes over the 8 KiB limit
     huge.extend_from_slice(b"\r\n\r\n");
     assert_eq!(
         status_of(&huge, false),

@@ -138,11 +138,7 @@ async fn read_head(
     let mut head = Vec::new();
     let mut buf = [0; 1024];
     loop {
-        // recipients may accept a bare LF as a line end (RFC 9112 §2.2)
-        let end = find(&head, b"\r\n\r\n")
-            .map(|i| i + 4)
-            .or(find(&head, b"\n\n").map(|i| i + 2));
-        match end {
+        match head_end(&head) {
             Some(end) if end > MAX_HEAD => return Ok(Head::TooLarge),
             Some(end) => {
                 head.truncate(end);
@@ -163,15 +159,24 @@ async fn read_head(
 }
 // ANCHOR_END: read_head
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+/// Where the first empty line ends: a line end is LF, maybe after a CR, since
+/// recipients may accept a bare LF (RFC 9112 §2.2), so the head ends at the
+/// first LF followed by LF or CR LF.
+fn head_end(head: &[u8]) -> Option<usize> {
+    head.iter().enumerate().find_map(|(i, &byte)| {
+        let rest = &head[i + 1..];
+        match byte {
+            b'\n' if rest.starts_with(b"\n") => Some(i + 2),
+            b'\n' if rest.starts_with(b"\r\n") => Some(i + 3),
+            _ => None,
+        }
+    })
 }
 
 // ANCHOR: check_request
-/// Checks the request line (`method SP target SP version`, RFC 9112 §3) and,
-/// for HTTP/1.1, the `Host` field a server must insist on (RFC 9112 §3.2).
+/// Checks the request line (`method SP target SP version`, RFC 9112 §3) and
+/// the `Host` field a server must insist on: exactly one in HTTP/1.1, at most
+/// one in any version (RFC 9112 §3.2).
 /// Returns the method, or the status to answer with instead.
 fn check_request(head: &[u8]) -> Result<&str, &'static str> {
     let Ok(text) = std::str::from_utf8(head) else {
@@ -187,9 +192,11 @@ fn check_request(head: &[u8]) -> Result<&str, &'static str> {
     {
         return Err("400 Bad Request");
     }
-    let has_host =
-        lines.any(|line| line.to_ascii_lowercase().starts_with("host:"));
-    if version == "HTTP/1.1" && !has_host {
+    // no Host in HTTP/1.1, or more than one in any version: 400
+    let hosts = lines
+        .filter(|line| line.to_ascii_lowercase().starts_with("host:"))
+        .count();
+    if hosts > 1 || (version == "HTTP/1.1" && hosts == 0) {
         return Err("400 Bad Request");
     }
     match method {
@@ -261,7 +268,10 @@ pub async fn handle_connection(
             respond(&mut stream, peer, "200 OK", method == "GET").await
         }
         (Answer::Correct, Err(status)) => {
-            respond(&mut stream, peer, status, true).await
+            // a response to HEAD never has a body, an error neither
+            // (RFC 9110 §9.3.2)
+            let send_body = !head.starts_with(b"HEAD ");
+            respond(&mut stream, peer, status, send_body).await
         }
     }
 }
