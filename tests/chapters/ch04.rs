@@ -110,3 +110,63 @@ fn a_megabyte() {
     next.write(b"next");
     assert_eq!(next.read_exact(4), b"test");
 }
+
+/// Ctrl-C on a server with an idle connection open: the server prints its last line
+/// and exits; its kernel closes the connection with FIN, as any close with nothing
+/// unread does. The client (chapter 3) sees the FIN as `end:`; its next write
+/// reaches a socket no program holds, and that kernel answers with RST.
+#[test]
+fn ctrl_c_with_a_client_connected() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual"],
+    );
+    client.wait_for("connect:");
+    server.wait_for("connected");
+
+    let server = server.interrupt();
+    assert!(server.status.success(), "{:?}", server.status);
+    client.wait_for("end:");
+    client.press_enter();
+    client.wait_for("write:");
+    client.wait_for("reset:");
+    client.press_enter();
+    client.wait_for("error: write failed");
+    let client = client.finish();
+    assert!(client.status.success());
+
+    let mut ports = Normalizer::new(addr);
+    insta::assert_snapshot!("ctrl_c_server", ports.apply(&server.stdout));
+    insta::assert_snapshot!("ctrl_c_client", ports.apply(&client.stdout));
+}
+
+/// A stopped server (Ctrl-Z) with bytes it has not read, killed: its kernel closes
+/// the connection with RST, not FIN, because data would be lost (RFC 9293 §3.6.1).
+/// The client's write is accepted and acknowledged by the server's kernel while the
+/// program is stopped; the kill (SIGKILL, which a stopped program cannot outrun)
+/// leaves those 8 bytes unread, and the client's next read fails with the reset.
+#[test]
+fn killed_with_unread_data() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual"],
+    );
+    client.wait_for("connect:");
+    server.wait_for("connected");
+    server.freeze();
+    client.press_enter();
+    client.wait_for("write:");
+
+    let server = server.kill();
+    client.wait_for("error: read failed");
+    let client = client.finish();
+    assert!(client.status.success());
+
+    let mut ports = Normalizer::new(addr);
+    // what the terminal shows after the program's last line: the keys, then the kill
+    let shown = format!("{}<Ctrl-Z>\n<kill -9>\n", server.stdout);
+    insta::assert_snapshot!("killed_server", ports.apply(&shown));
+    insta::assert_snapshot!("killed_client", ports.apply(&client.stdout));
+}

@@ -248,6 +248,13 @@ impl Program {
         self.finish()
     }
 
+    /// Kills the program (SIGKILL, `kill -9`): it runs no more code, not even a stopped
+    /// one; the kernel closes its sockets. Waits for it to exit, collects its output.
+    pub fn kill(self) -> Output {
+        signal(&self.child, "-KILL");
+        self.finish()
+    }
+
     /// Stops the program as Ctrl-Z does (SIGSTOP): it runs no code, but its kernel
     /// still answers for its sockets (handshakes, ACKs).
     /// Returns once every thread of the program has stopped.

@@ -30,7 +30,18 @@ use states::Socket;
 use support::{Program, WAIT};
 
 /// Every capture test, for the one line that says which were skipped.
-const CAPTURE_TESTS: [&str; 5] = [
+const CAPTURE_TESTS: [&str; 7] = [
+    "ch01_ch02",
+    "ch01_ch03",
+    "ch04_ch03",
+    "ch05_curl",
+    "ch05_seed_curl",
+    "ch04_ctrl_c",
+    "ch04_killed_with_unread_data",
+];
+
+/// The captures drawn as pictures in `book/wire/` (checked by `diagrams_match_the_captures`).
+const DRAWN: [&str; 5] = [
     "ch01_ch02",
     "ch01_ch03",
     "ch04_ch03",
@@ -268,6 +279,79 @@ fn ch04_ch03() {
     insta::assert_snapshot!("ch04_ch03", wire.finish());
 }
 
+/// Ctrl-C on chapter 4 while chapter 3 is connected and idle: the server exits, and
+/// its kernel closes the connection with FIN (nothing was left unread) and takes the
+/// listener away. The client's kernel acknowledges the FIN; the client's next write
+/// reaches a socket no program holds (FIN-WAIT-2), which answers with RST.
+#[test]
+fn ch04_ctrl_c() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual"],
+    );
+    client.wait_for("connect:");
+    server.wait_for("connected");
+    wire.wait("the handshake", |seen| seen.len() >= 3);
+    wire.states();
+
+    let server = server.interrupt(); // Ctrl-C
+    assert!(server.status.success(), "{:?}", server.status);
+    client.wait_for("end:");
+    wire.wait("the ACK of the server's FIN", |seen| {
+        sent(seen, false, FIN) && all_acked(seen)
+    });
+    wire.states(); // no listener; the server's socket outlives its program
+
+    client.press_enter();
+    client.wait_for("write:");
+    wire.wait("the RST", |seen| sent(seen, false, RST));
+    client.wait_for("reset:");
+    client.press_enter();
+    client.wait_for("error: write failed");
+    assert!(client.finish().status.success());
+    wire.states();
+
+    insta::assert_snapshot!("ch04_ctrl_c", wire.finish());
+}
+
+/// Chapter 4 stopped (Ctrl-Z) while chapter 3 writes: the server's kernel
+/// acknowledges the 8 bytes, which wait unread. Killed (SIGKILL), the program runs
+/// no more code, and its kernel closes the connection with RST, not FIN: closing a
+/// socket with unread data resets it (RFC 9293 §3.6.1). The client's read fails.
+#[test]
+fn ch04_killed_with_unread_data() {
+    let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    let mut client = Program::start(
+        "ch03-interval-client",
+        &["--addr", &addr.to_string(), "--manual"],
+    );
+    client.wait_for("connect:");
+    server.wait_for("connected");
+    wire.wait("the handshake", |seen| seen.len() >= 3);
+    server.freeze(); // Ctrl-Z
+    client.press_enter();
+    client.wait_for("write:");
+    wire.wait("the data and its ACK", |seen| {
+        seen.iter().any(|s| s.from_client && s.len > 0) && all_acked(seen)
+    });
+    wire.states(); // both ESTAB: a stopped program's connection is still open
+
+    let _ = server.kill(); // kill -9
+    wire.wait("the server's RST", |seen| sent(seen, false, RST));
+    client.wait_for("error: read failed");
+    assert!(client.finish().status.success());
+    wire.states();
+
+    insta::assert_snapshot!("ch04_killed_with_unread_data", wire.finish());
+}
+
 /// curl against chapter 5: the request, the response, the server's FIN, curl's FIN.
 #[test]
 fn ch05_curl() {
@@ -375,7 +459,7 @@ fn diagrams_match_the_captures() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let update = std::env::var_os("UPDATE_WIRE").is_some_and(|v| v == "1");
     let mut stale = Vec::new();
-    for name in CAPTURE_TESTS {
+    for name in DRAWN {
         let snapshot = root.join(format!("tests/wire/snapshots/wire__{name}.snap"));
         let text = std::fs::read_to_string(&snapshot)
             .unwrap_or_else(|err| panic!("{}: {err}", snapshot.display()));
