@@ -146,13 +146,9 @@ pub const DOCUMENTED: &[&Documented] = &[
 /// The documented case behind a rule we reject by and httparse lacks.
 fn stricter(rule: Rule) -> Option<&'static Documented> {
     match rule {
-        Rule::MissingHost | Rule::DuplicateHost | Rule::HostValue => {
-            Some(&HOST)
-        }
+        Rule::MissingHost | Rule::DuplicateHost | Rule::HostValue => Some(&HOST),
         Rule::Target | Rule::PctEncoded => Some(&TARGET_BYTES),
-        Rule::AbsoluteForm | Rule::AuthorityForm | Rule::AsteriskForm => {
-            Some(&TARGET_FORM)
-        }
+        Rule::AbsoluteForm | Rule::AuthorityForm | Rule::AsteriskForm => Some(&TARGET_FORM),
         Rule::RequestLineTooLong | Rule::HeadTooLarge => Some(&SIZE_LIMITS),
         _ => None,
     }
@@ -183,8 +179,7 @@ fn other_version(input: &[u8]) -> bool {
                 b == s
             }
         });
-    fits && !b"HTTP/1.0".starts_with(version)
-        && !b"HTTP/1.1".starts_with(version)
+    fits && !b"HTTP/1.0".starts_with(version) && !b"HTTP/1.1".starts_with(version)
 }
 
 /// Does the input stop in the whitespace after a field name? Then we wait
@@ -217,33 +212,24 @@ pub fn judge(input: &[u8]) -> Judgement {
     let (ours, rule) = ours(input);
     let theirs = httparse(input);
     let documented = match (&ours, &theirs) {
-        (Verdict::Partial, Verdict::Partial)
-        | (Verdict::Reject(_), Verdict::Reject(_)) => {
+        (Verdict::Partial, Verdict::Partial) | (Verdict::Reject(_), Verdict::Reject(_)) => {
             return Judgement::Agree;
         }
         (Verdict::Accept(a), Verdict::Accept(b)) if a == b => {
             return Judgement::Agree;
         }
-        (Verdict::Reject(_), Verdict::Accept(_) | Verdict::Partial) => {
-            rule.and_then(stricter)
-        }
-        (Verdict::Accept(_) | Verdict::Partial, Verdict::Reject(_))
-            if other_version(input) =>
-        {
+        (Verdict::Reject(_), Verdict::Accept(_) | Verdict::Partial) => rule.and_then(stricter),
+        (Verdict::Accept(_) | Verdict::Partial, Verdict::Reject(_)) if other_version(input) => {
             Some(&VERSION)
         }
-        (Verdict::Partial, Verdict::Reject(_))
-            if space_after_name_at_end(input) =>
-        {
+        (Verdict::Partial, Verdict::Reject(_)) if space_after_name_at_end(input) => {
             Some(&RULE_NAMED_AT_NEXT_BYTE)
         }
         _ => None,
     };
     match documented {
         Some(d) => Judgement::Documented(d),
-        None => Judgement::Undocumented(format!(
-            "ours {ours:?}, httparse {theirs:?}"
-        )),
+        None => Judgement::Undocumented(format!("ours {ours:?}, httparse {theirs:?}")),
     }
 }
 
@@ -276,8 +262,7 @@ pub fn unescape(text: &str) -> Vec<u8> {
                 b't' => out.push(b'\t'),
                 b'\\' => out.push(b'\\'),
                 b'x' if i + 3 < bytes.len() => {
-                    let hex =
-                        std::str::from_utf8(&bytes[i + 2..i + 4]).unwrap_or("");
+                    let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).unwrap_or("");
                     out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
                     i += 2;
                 }
@@ -301,27 +286,21 @@ pub fn check(input: &[u8]) -> Result<(), String> {
         return Err(why);
     }
     let mut fields = Vec::new();
-    let whole =
-        ch07_request_parser::parse(input, &Limits::DEFAULT, &mut fields).map(
-            |p| match p {
-                Parsed::Partial => None,
-                Parsed::Complete(request) => Some(request.used),
-            },
-        );
+    let whole = ch07_request_parser::parse(input, &Limits::DEFAULT, &mut fields).map(|p| match p {
+        Parsed::Partial => None,
+        Parsed::Complete(request) => Some(request.used),
+    });
     let prefix = |k: usize| {
         let mut fields = Vec::new();
-        ch07_request_parser::parse(&input[..k], &Limits::DEFAULT, &mut fields)
-            .map(|p| match p {
-                Parsed::Partial => None,
-                Parsed::Complete(request) => Some(request.used),
-            })
+        ch07_request_parser::parse(&input[..k], &Limits::DEFAULT, &mut fields).map(|p| match p {
+            Parsed::Partial => None,
+            Parsed::Complete(request) => Some(request.used),
+        })
     };
     match whole {
         Ok(Some(used)) => {
             if prefix(used) != Ok(Some(used)) {
-                return Err(format!(
-                    "the head alone (used = {used}) parses otherwise"
-                ));
+                return Err(format!("the head alone (used = {used}) parses otherwise"));
             }
             if prefix(used - 1) != Ok(None) {
                 return Err(format!(
@@ -332,10 +311,7 @@ pub fn check(input: &[u8]) -> Result<(), String> {
         Ok(None) => {}
         Err(e) => {
             if e.offset > input.len() {
-                return Err(format!(
-                    "error offset {} past the input",
-                    e.offset
-                ));
+                return Err(format!("error offset {} past the input", e.offset));
             }
             if prefix(e.offset) != Ok(None) {
                 return Err(format!(
