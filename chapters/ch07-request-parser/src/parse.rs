@@ -22,7 +22,7 @@ impl Limits {
     // RFC 9112 §3: "It is RECOMMENDED that all HTTP senders and recipients
     // support, at a minimum, request-line lengths of 8000 octets."
     // 64 KiB of head and 100 fields hold any browser's request many times
-    // over (Chromium sends 15 fields, ~700 bytes), and keep what one
+    // over (Chromium sends 14 fields, ~650 bytes), and keep what one
     // connection can make us buffer small.
     pub const DEFAULT: Limits = Limits {
         max_request_line: 8 * 1024,
@@ -337,9 +337,10 @@ fn skip_empty_lines(c: &mut Cursor) -> Step<()> {
 }
 
 /// CRLF, or a bare LF. RFC 9112 §2.2: "a recipient MAY recognize a single
-/// LF as a line terminator and ignore any preceding CR" — we do, as curl,
-/// browsers and nginx send CRLF and a person typing into nc sends LF.
-/// But "a bare CR [...] MUST NOT be treated as a line terminator": 400.
+/// LF as a line terminator and ignore any preceding CR" — we do: a person
+/// typing into nc sends LF. A CR without its LF is no line end: "A
+/// recipient of such a bare CR MUST consider that element to be invalid
+/// or replace each bare CR with SP" (§2.2). We reject it: 400.
 fn line_end(c: &mut Cursor, rule: Rule) -> Step<()> {
     let at = c.pos;
     match c.peek()? {
