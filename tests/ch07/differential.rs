@@ -228,7 +228,7 @@ fn generated_heads_against_httparse() {
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(2000);
+        .unwrap_or(1000);
     let config = Config {
         cases,
         failure_persistence: None,

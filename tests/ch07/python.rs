@@ -111,7 +111,7 @@ fn word(verdict: &Verdict) -> &'static str {
     }
 }
 
-/// h11 and httptools on every named input and 500 generated heads: how often
+/// h11 and httptools on every named input and 300 generated heads: how often
 /// each judge agrees with us, and the named inputs where ours is the odd one
 /// out (both judges answer otherwise).
 #[test]
@@ -135,7 +135,7 @@ fn h11_and_httptools() {
         rng_seed: RngSeed::Fixed(11),
         ..Config::default()
     });
-    let generated: Vec<Vec<u8>> = (0..500)
+    let generated: Vec<Vec<u8>> = (0..300)
         .filter_map(|_| {
             Some(
                 crate::differential::head()
@@ -157,9 +157,10 @@ fn h11_and_httptools() {
                 "CI: python3 with h11 and httptools is needed (pip install h11==0.16.0 httptools==0.9.0)"
             );
         }
-        eprintln!(
-            "skipped: h11/httptools judges (python3 -m pip install h11==0.16.0 httptools==0.9.0)"
-        );
+        // one line past the test harness's output capture
+        let line = "ch07: skipped h11_and_httptools: python3 lacks h11 or httptools \
+                    (python3 -m pip install h11==0.16.0 httptools==0.9.0)\n";
+        let _ = std::io::stderr().write_all(line.as_bytes());
         return;
     };
     let mut table = format!("{versions}\n");
