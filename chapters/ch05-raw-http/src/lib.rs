@@ -298,8 +298,9 @@ async fn respond(
 }
 
 /// Our FIN first; then read (and drop) whatever the client still sends until
-/// its FIN, so the kernel never has unread data to answer with a reset (RST),
-/// which could destroy the response before the client has read it.
+/// its FIN (for up to `LINGER`), so the kernel has no unread data to answer
+/// with a reset (RST), which could destroy the response before the client has
+/// read it.
 async fn close(stream: &mut TcpStream) -> io::Result<()> {
     stream.shutdown().await?;
     let mut buf = [0; 1024];
