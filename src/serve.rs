@@ -46,9 +46,15 @@ fn respond(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // read (and ignore) the header fields up to the empty line
+    // read the header fields up to the empty line; only If-Modified-Since matters here
     let mut line = String::new();
+    let mut if_modified_since = None;
     while reader.read_line(&mut line)? > 2 {
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("if-modified-since")
+        {
+            if_modified_since = Some(value.trim().to_string());
+        }
         line.clear();
     }
     let mut parts = request_line.split_whitespace();
@@ -85,14 +91,40 @@ fn respond(dir: &Path, mut stream: TcpStream) -> std::io::Result<()> {
         }
         file.push("index.html");
     }
+    // Last-Modified, and 304 when the browser's copy is as new: a reload (and every page of
+    // the browser tests) reuses the scripts it has, and V8's compiled code with them
+    let modified = fs::metadata(&file)
+        .and_then(|m| m.modified())
+        .map(httpdate::fmt_http_date)
+        .ok();
+    if modified.is_some() && modified == if_modified_since {
+        let head = format!(
+            "HTTP/1.1 304 Not Modified\r\nLast-Modified: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+            modified.unwrap_or_default()
+        );
+        return stream.write_all(head.as_bytes());
+    }
     match fs::read(&file) {
-        Ok(body) => send(
-            &mut stream,
-            "200 OK",
-            content_type(&file),
-            &body,
-            method == "GET",
-        ),
+        Ok(body) => {
+            let mut response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
+                content_type(&file),
+                body.len()
+            );
+            if let Some(modified) = &modified {
+                // no-cache: the browser keeps its copy but asks every time, so an edited and
+                // rebuilt page shows at once
+                response.push_str(&format!(
+                    "Last-Modified: {modified}\r\nCache-Control: no-cache\r\n"
+                ));
+            }
+            response.push_str("Connection: close\r\n\r\n");
+            let mut response = response.into_bytes();
+            if method == "GET" {
+                response.extend_from_slice(&body);
+            }
+            stream.write_all(&response)
+        }
         Err(_) => {
             // mdBook's 404 page of the language the path is in
             let language = path.trim_start_matches('/').split('/').next().unwrap_or("");
