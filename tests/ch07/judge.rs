@@ -126,6 +126,13 @@ pub const VERSION: Documented = Documented {
           httparse knows HTTP/1.0 and HTTP/1.1 only and rejects anything else \
           as soon as it has the version's 8 bytes.",
 };
+/// Where we answer sooner than httparse.
+pub const FIELD_COUNT: Documented = Documented {
+    name: "one field too many",
+    why: "RFC 6585 §5: 431 when the header fields are too large. With room for \
+          100 fields, both reject a 101st; we do at its first byte, httparse once \
+          it has read the whole 101st line.",
+};
 /// Where we wait one byte longer than httparse, to name the rule.
 pub const RULE_NAMED_AT_NEXT_BYTE: Documented = Documented {
     name: "space after a field name",
@@ -141,6 +148,7 @@ pub const DOCUMENTED: &[&Documented] = &[
     &SIZE_LIMITS,
     &VERSION,
     &RULE_NAMED_AT_NEXT_BYTE,
+    &FIELD_COUNT,
 ];
 
 /// The documented case behind a rule we reject by and httparse lacks.
@@ -150,6 +158,9 @@ fn stricter(rule: Rule) -> Option<&'static Documented> {
         Rule::Target | Rule::PctEncoded => Some(&TARGET_BYTES),
         Rule::AbsoluteForm | Rule::AuthorityForm | Rule::AsteriskForm => Some(&TARGET_FORM),
         Rule::RequestLineTooLong | Rule::HeadTooLarge => Some(&SIZE_LIMITS),
+        // reached only while httparse is still partial: it rejects the 101st
+        // field too, once the line is whole
+        Rule::TooManyFields => Some(&FIELD_COUNT),
         _ => None,
     }
 }

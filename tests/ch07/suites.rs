@@ -197,6 +197,11 @@ fn every_documented_case_is_seen() {
     inputs.push(format!("GET /{long_target} HTTP/1.1\r\nHost: x\r\n\r\n").into_bytes());
     let big_value = "v".repeat(limits.max_head);
     inputs.push(format!("GET / HTTP/1.1\r\nHost: x\r\nX: {big_value}\r\n\r\n").into_bytes());
+    // the first byte of a 101st field line
+    let fields: String = (1..limits.max_fields)
+        .map(|i| format!("F{i}: v\r\n"))
+        .collect();
+    inputs.push(format!("GET / HTTP/1.1\r\nHost: x\r\n{fields}X").into_bytes());
     // a head that stops in the space after a field name
     inputs.push(b"GET / HTTP/1.1\r\nHost: x\r\nAccept ".to_vec());
     for documented in DOCUMENTED {
