@@ -288,6 +288,7 @@ pub fn unescape(text: &str) -> Vec<u8> {
     out
 }
 
+// ANCHOR: check
 /// Everything the fuzzer asserts on one input, as one function the
 /// regression test replays: no disagreement outside the documented cases, and
 /// the parser's promises about prefixes (the same answer however the bytes
@@ -334,3 +335,4 @@ pub fn check(input: &[u8]) -> Result<(), String> {
     }
     Ok(())
 }
+// ANCHOR_END: check

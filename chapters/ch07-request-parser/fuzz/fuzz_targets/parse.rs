@@ -9,8 +9,10 @@ use libfuzzer_sys::fuzz_target;
 #[allow(dead_code)]
 mod judge;
 
+// ANCHOR: fuzz_target
 fuzz_target!(|input: &[u8]| {
     if let Err(why) = judge::check(input) {
         panic!("{:?}: {why}", judge::escape(input));
     }
 });
+// ANCHOR_END: fuzz_target
