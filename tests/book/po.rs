@@ -6,14 +6,13 @@ use std::fs;
 use tcp_http_book::checks::includes;
 use tcp_http_book::transcript::{read_transcript, transcript_paths};
 
-use crate::support::root;
+use crate::support::{catalog, root};
 use crate::transcripts::markdown_pages;
 
 /// Re-extracts the messages and compares: every msgid translated, none fuzzy, none stale.
 #[test]
 fn en_po_is_complete_against_the_korean_sources() {
-    let pot =
-        tcp_http_book::extract_catalog(&root()).unwrap_or_else(|p| panic!("{}", p.join("\n")));
+    let pot = catalog();
     let po_path = root().join("book/po/en.po");
     let po = polib::po_file::parse(&po_path).unwrap();
 
@@ -69,8 +68,7 @@ fn en_po_is_complete_against_the_korean_sources() {
 /// no message contains a line of an included file or of a transcript.
 #[test]
 fn no_code_or_transcript_in_the_messages() {
-    let pot =
-        tcp_http_book::extract_catalog(&root()).unwrap_or_else(|p| panic!("{}", p.join("\n")));
+    let pot = catalog();
     let mut lines = Vec::new();
     for page in markdown_pages(&root().join("book")) {
         let content = fs::read_to_string(&page).unwrap();

@@ -25,6 +25,14 @@ pub fn built() -> Result<&'static Path, &'static Vec<String>> {
     .map(PathBuf::as_path)
 }
 
+/// The messages `cargo run -- pot` would write, extracted once.
+pub fn catalog() -> &'static polib::catalog::Catalog {
+    static CATALOG: OnceLock<polib::catalog::Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        tcp_http_book::extract_catalog(&root()).unwrap_or_else(|p| panic!("{}", p.join("\n")))
+    })
+}
+
 /// The site, or a panic naming its problems.
 pub fn site() -> &'static Path {
     match built() {
