@@ -12,8 +12,8 @@ use ch07_request_parser::cases::CASES;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 
-use crate::judge::{self, Verdict};
-use crate::suites::rows;
+use crate::judge;
+use crate::suites::{rows, word};
 
 /// Reads one hex-encoded head a line from stdin and answers, a line each,
 /// "<h11> <httptools>" with accept / reject / partial.
@@ -101,14 +101,6 @@ fn run_judges(inputs: &[Vec<u8>]) -> Option<(String, Vec<(String, String)>)> {
         );
     }
     Some((versions, answers))
-}
-
-fn word(verdict: &Verdict) -> &'static str {
-    match verdict {
-        Verdict::Partial => "partial",
-        Verdict::Accept(_) => "accept",
-        Verdict::Reject(_) => "reject",
-    }
 }
 
 /// h11 and httptools on every named input and 300 generated heads: how often

@@ -50,7 +50,7 @@ pub fn rows(file: &str) -> Vec<Row> {
 }
 
 /// accept / reject / partial, the words the suites use.
-fn word(verdict: &Verdict) -> &'static str {
+pub fn word(verdict: &Verdict) -> &'static str {
     match verdict {
         Verdict::Partial => "partial",
         Verdict::Accept(_) => "accept",
