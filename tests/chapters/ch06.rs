@@ -435,6 +435,27 @@ fn idle_in_the_middle_of_a_frame() {
     insta::assert_snapshot!("idle_timeout", transcript(server, addr));
 }
 
+/// The codecs' idle timeout counts from the last frame: a client that stops
+/// halfway through one gets one line, framed, and our FIN.
+#[test]
+fn codec_idle_in_the_middle_of_a_frame() {
+    for (framing, sent, reply) in [
+        ("lines", &b"hel"[..], b"error: no line for 50ms\n".to_vec()),
+        (
+            "length",
+            b"\0\0\0\x05hel",
+            prefixed(b"error: no frame for 50ms"),
+        ),
+    ] {
+        let args = ["--framing", framing, "--codec", "--idle-timeout", "50ms"];
+        let (mut server, addr) = Program::server(CHAPTER, &args);
+        let mut client = Client::connect(addr);
+        write_one_read(&mut server, &mut client, sent);
+        assert_eq!(text(&client.read_to_end()), text(&reply), "{framing}");
+        server.wait_for("closing");
+    }
+}
+
 /// A client that vanishes (RST) in the middle of a frame: one line naming it;
 /// the next client is served.
 #[test]

@@ -64,7 +64,7 @@ pub trait Framer {
 /// Why bytes are not a frame of ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FrameError {
-    /// No `\n` within the first `max` bytes.
+    /// A line over `max` bytes, or no `\n` yet past them.
     LineTooLong { max: usize },
     /// A length prefix over the maximum.
     FrameTooLong { len: usize, max: usize },
