@@ -172,28 +172,32 @@ fn reject<T>(rule: Rule, offset: usize) -> Step<T> {
 /// A position in the input, and how far the part being read may go.
 struct Cursor<'b> {
     input: &'b [u8],
+    /// The input up to where the part being read must end: all of it, or
+    /// as much as a limit allows.
+    bytes: &'b [u8],
     pos: usize,
-    /// Where the part being read must end: the end of the input, or a limit.
-    end: usize,
-    /// The rule a byte at `end` would break (when the input goes on).
+    /// The rule a byte past `bytes` would break (when the input goes on).
     over: Rule,
 }
 
 impl<'b> Cursor<'b> {
     /// The byte at `pos`, or why there is none.
     fn peek(&self) -> Step<u8> {
-        match self.input.get(self.pos) {
-            Some(&b) if self.pos < self.end => Ok(b),
-            _ => Err(self.out_of_bytes()),
+        match self.bytes.get(self.pos) {
+            Some(&b) => Ok(b),
+            None => Err(self.out_of_bytes()),
         }
     }
 
-    /// At `end`: a limit is broken if the input goes on; else wait for more.
+    /// At the end of `bytes`: a limit is broken if the input goes on;
+    /// else wait for more.
+    #[cold]
     fn out_of_bytes(&self) -> Stop {
-        if self.end < self.input.len() {
+        let end = self.bytes.len();
+        if end < self.input.len() {
             Stop::Reject(Error {
                 rule: self.over,
-                offset: self.end,
+                offset: end,
             })
         } else {
             Stop::Partial
@@ -206,7 +210,7 @@ impl<'b> Cursor<'b> {
 impl<'b> Cursor<'b> {
     /// Steps over the bytes of `class`; returns them, stops at the first other.
     fn take(&mut self, class: &Class) -> Step<&'b [u8]> {
-        let rest = &self.input[self.pos..self.end];
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
         match rest.iter().position(|&b| !class[b as usize]) {
             Some(n) => {
                 self.pos += n;
@@ -230,9 +234,9 @@ pub fn parse<'b, 'f>(
     fields.clear();
     let mut cursor = Cursor {
         input,
-        pos: 0,
         // a byte past max_head cannot belong to a head we accept
-        end: input.len().min(limits.max_head),
+        bytes: &input[..input.len().min(limits.max_head)],
+        pos: 0,
         over: Rule::HeadTooLarge,
     };
     let line = match request_line(&mut cursor, limits) {
@@ -273,13 +277,13 @@ fn request_line<'b>(
 ) -> Step<RequestLine<'b>> {
     skip_empty_lines(c)?;
     let start = c.pos;
-    let (head_end, head_over) = (c.end, c.over);
-    if start + limits.max_request_line < c.end {
-        c.end = start + limits.max_request_line;
-        c.over = Rule::RequestLineTooLong;
+    let (head, head_over) = (c.bytes, c.over);
+    let limit = start.saturating_add(limits.max_request_line);
+    if limit < c.bytes.len() {
+        (c.bytes, c.over) = (&c.bytes[..limit], Rule::RequestLineTooLong);
     }
     // method = token                                           (RFC 9112 §3.1)
-    let method = ascii(c.take(&TCHAR)?);
+    let method = method_text(c.take(&TCHAR)?);
     separator(c, Rule::Method, method.is_empty())?;
     let target_start = c.pos;
     let target = ascii(request_target(c)?);
@@ -289,7 +293,7 @@ fn request_line<'b>(
     let version_start = c.pos;
     let version = http_version(c)?;
     // the line end may sit just past the limit: the limit counts content
-    (c.end, c.over) = (head_end, head_over);
+    (c.bytes, c.over) = (head, head_over);
     if c.peek()?.is_ascii_digit() {
         return reject(Rule::Version, c.pos); // "HTTP/1.10"
     }
@@ -341,6 +345,7 @@ fn skip_empty_lines(c: &mut Cursor) -> Step<()> {
 /// typing into nc sends LF. A CR without its LF is no line end: "A
 /// recipient of such a bare CR MUST consider that element to be invalid
 /// or replace each bare CR with SP" (§2.2). We reject it: 400.
+#[inline]
 fn line_end(c: &mut Cursor, rule: Rule) -> Step<()> {
     let at = c.pos;
     match c.peek()? {
@@ -366,7 +371,7 @@ fn request_target<'b>(c: &mut Cursor<'b>) -> Step<&'b [u8]> {
     loop {
         c.take(&TARGET)?;
         if c.peek()? != b'%' {
-            return Ok(&c.input[start..c.pos]);
+            return Ok(&c.bytes[start..c.pos]);
         }
         // pct-encoded = "%" HEXDIG HEXDIG                   (RFC 3986 §2.1)
         c.pos += 1;
@@ -384,6 +389,21 @@ fn request_target<'b>(c: &mut Cursor<'b>) -> Step<&'b [u8]> {
 // HTTP-version = HTTP-name "/" DIGIT "." DIGIT, HTTP-name = %s"HTTP"
 //                                                             (RFC 9112 §2.3)
 fn http_version(c: &mut Cursor) -> Step<(u8, u8)> {
+    // the common case in one step: eight bytes that fit
+    if let Some(v) = c.bytes.get(c.pos..).and_then(<[u8]>::first_chunk) {
+        let [b'H', b'T', b'T', b'P', b'/', major, b'.', minor] = *v else {
+            return http_version_bytewise(c);
+        };
+        if major.is_ascii_digit() && minor.is_ascii_digit() {
+            c.pos += 8;
+            return Ok((major, minor));
+        }
+    }
+    http_version_bytewise(c)
+}
+
+/// The same pattern byte by byte: finds the byte at fault, or runs out.
+fn http_version_bytewise(c: &mut Cursor) -> Step<(u8, u8)> {
     let mut digits = [0; 2];
     // "0" stands for any DIGIT
     for (i, expected) in b"HTTP/0.0".iter().enumerate() {
@@ -402,7 +422,9 @@ fn http_version(c: &mut Cursor) -> Step<(u8, u8)> {
     }
     Ok((digits[0], digits[1]))
 }
+// ANCHOR_END: http_version
 
+// ANCHOR: supported
 /// HTTP/1.0 or HTTP/1.1, or 505 for any other major version.
 fn supported((major, minor): (u8, u8), at: usize) -> Step<Version> {
     match (major, minor) {
@@ -414,7 +436,17 @@ fn supported((major, minor): (u8, u8), at: usize) -> Step<Version> {
         _ => reject(Rule::VersionNotSupported, at),
     }
 }
-// ANCHOR_END: http_version
+// ANCHOR_END: supported
+
+/// The method as text: the common ones without a UTF-8 check.
+fn method_text(method: &[u8]) -> &str {
+    match method {
+        b"GET" => "GET",
+        b"HEAD" => "HEAD",
+        b"POST" => "POST",
+        _ => ascii(method),
+    }
+}
 
 /// Bytes already checked to be ASCII as text.
 fn ascii(bytes: &[u8]) -> &str {
@@ -470,8 +502,7 @@ fn scheme(bytes: &[u8]) -> Result<(), usize> {
 // ANCHOR_END: scheme
 
 // ANCHOR: authority
-// uri-host [ ":" port ]   uri-host = IP-literal / IPv4address / reg-name
-// port = *DIGIT                                  (RFC 3986 §3.2.2, §3.2.3)
+// uri-host [ ":" port ], uri-host = IP-literal / IPv4address / reg-name
 /// Checks an authority (CONNECT's target, or a Host value); `Err` holds
 /// the index of the first byte that does not fit.
 fn authority(bytes: &[u8], port_required: bool) -> Result<(), usize> {
@@ -487,20 +518,20 @@ fn authority(bytes: &[u8], port_required: bool) -> Result<(), usize> {
     } else {
         // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 too
         let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
-        while let Some(&b) = bytes.get(i) {
-            match b {
-                b'%' if hex(i + 1) && hex(i + 2) => i += 3,
-                _ if REG_NAME[b as usize] => i += 1,
+        loop {
+            let run = bytes[i..].iter().position(|&b| !REG_NAME[b as usize]);
+            i = run.map_or(bytes.len(), |n| i + n);
+            match bytes.get(i) {
+                Some(b'%') if hex(i + 1) && hex(i + 2) => i += 3,
                 _ => break,
             }
         }
     }
-    if port_required && i == 0 {
-        return Err(0); // CONNECT needs a host to connect to
-    }
     match bytes.get(i) {
+        _ if port_required && i == 0 => Err(0), // CONNECT needs a host
         None if !port_required => Ok(()),
         Some(b':') => {
+            // port = *DIGIT                      (RFC 3986 §3.2.2, §3.2.3)
             match bytes[i + 1..].iter().position(|b| !b.is_ascii_digit()) {
                 Some(at) => Err(i + 1 + at),
                 None if port_required && i + 1 == bytes.len() => Err(i + 1),
@@ -575,7 +606,7 @@ fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
     }
     let start = c.pos;
     skip_field_content(c);
-    let mut value = &c.input[start..c.pos];
+    let mut value = &c.bytes[start..c.pos];
     // only a line end may stop a value: NUL, DEL, a control byte may not
     if !matches!(c.peek()?, b'\r' | b'\n') {
         return reject(Rule::FieldValue, c.pos);
@@ -612,7 +643,7 @@ fn space_in_name<T>(c: &mut Cursor) -> Step<T> {
 /// it a handful of SIMD instructions. In the chunk that holds the stop
 /// (usually the CR), [`first_ctl`] finds it without a loop.
 fn skip_field_content(c: &mut Cursor) {
-    let bytes = &c.input[..c.end];
+    let bytes = c.bytes;
     while let Some(chunk) = bytes[c.pos..].first_chunk::<16>() {
         if chunk.iter().fold(true, |all, &b| all & is_field_content(b)) {
             c.pos += 16;
