@@ -603,3 +603,23 @@ fn help_describes_every_option() {
         );
     }
 }
+
+/// Bytes that end before any line does, then the client's FIN: the server
+/// still names the rule they broke (here a TLS ClientHello's first bytes:
+/// a control byte where the request-line should start), rather than only
+/// "closed early".
+#[test]
+fn a_rule_broken_before_the_fin_is_named() {
+    let (_server, addr) = Program::server(CHAPTER, &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03");
+    client.shutdown_write();
+    let answer = status_and_body(&client.read_to_end());
+    assert!(
+        answer.starts_with(
+            "HTTP/1.1 400 Bad Request\n400 Bad Request: request-line = method SP \
+             request-target SP HTTP-version (RFC 9112 §3) at byte 0"
+        ),
+        "{answer}"
+    );
+}

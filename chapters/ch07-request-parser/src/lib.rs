@@ -83,36 +83,56 @@ pub enum Head {
 
 // ANCHOR: read_head
 /// Reads into `buf` until it holds a whole head, the parser rejects it, the
-/// client closes, or `head_timeout` passes for the whole head. After each
-/// read the parser looks at everything so far: it keeps no state between
-/// calls, so a head split over a thousand reads parses like one read.
+/// client closes, or `head_timeout` passes for the whole head. The parser
+/// keeps no state between calls: each look parses everything so far, so a
+/// head split over a thousand reads parses like one read.
 pub async fn read_head(
     stream: &mut TcpStream,
     buf: &mut Vec<u8>,
     config: &Config,
 ) -> io::Result<Head> {
     let deadline = Instant::now() + config.head_timeout;
+    let limits = &config.limits;
+    let mut seen = 0; // how much of buf the parser has looked at
     loop {
-        let mut fields = Vec::new(); // borrows from buf: one per look
-        match parse(buf, &config.limits, &mut fields) {
-            Ok(Parsed::Complete(request)) => {
-                let used = request.used;
-                return Ok(Head::Complete { used });
-            }
-            Err(error) => return Ok(Head::Rejected(error)),
-            Ok(Parsed::Partial) => {}
+        // the answer can change only once a line has ended or a limit is
+        // passed: look only then, so that a client sending a byte at a time
+        // cannot make us parse the whole head again for every byte
+        let line_ended = buf[seen..].contains(&b'\n');
+        let passed = |limit: usize| seen <= limit && limit < buf.len();
+        let limit = passed(limits.max_request_line) || passed(limits.max_head);
+        if (line_ended || limit)
+            && let Some(head) = look(buf, limits)
+        {
+            return Ok(head);
         }
-        // a rejection past max_head bounds how much this loop can read
+        seen = buf.len();
         let read = timeout_at(deadline, stream.read_buf(buf)).await;
         let Ok(read) = read else {
             return Ok(Head::TimedOut);
         };
         if read? == 0 {
-            return Ok(Head::Closed(buf.len()));
+            // a rule the bytes broke, or else a head cut short
+            return Ok(look(buf, limits).unwrap_or(Head::Closed(buf.len())));
         }
     }
 }
+
 // ANCHOR_END: read_head
+
+// ANCHOR: look
+/// What the parser makes of `buf` so far; `None` means "read more".
+fn look(buf: &[u8], limits: &Limits) -> Option<Head> {
+    let mut fields = Vec::new(); // it borrows from buf: one per look
+    match parse(buf, limits, &mut fields) {
+        Ok(Parsed::Complete(request)) => {
+            Some(Head::Complete { used: request.used })
+        }
+        Err(error) => Some(Head::Rejected(error)),
+        Ok(Parsed::Partial) => None,
+    }
+}
+// ANCHOR_END: look
 
 // ANCHOR: handle_connection
 /// One request head, one answer (what was parsed, or why not), then a
