@@ -159,13 +159,33 @@ impl Program {
     pub fn server(chapter: &str, args: &[&str]) -> (Program, SocketAddr) {
         let mut all = vec!["--addr", "127.0.0.1:0"];
         all.extend_from_slice(args);
-        let mut server = Program::start(chapter, &all);
-        let first = server.line();
+        Program::start(chapter, &all).listening()
+    }
+
+    /// Like [`Program::server`], at real-time priority (`chrt --fifo 1`, which needs
+    /// root or CAP_SYS_NICE): woken by a segment, the program runs at once, ahead of
+    /// every ordinary process however busy the machine is. For a scenario that needs
+    /// the program to react before one of its kernel's timers fires.
+    pub fn server_realtime(chapter: &str, args: &[&str]) -> (Program, SocketAddr) {
+        let mut command = Command::new("chrt");
+        command
+            .args(["--fifo", "1"])
+            .arg(binary(chapter))
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args);
+        Program::spawn(chapter, command, command_line(chapter, args)).listening()
+    }
+
+    /// Reads the first line, `listening on ADDR`, and returns the address.
+    fn listening(mut self) -> (Program, SocketAddr) {
+        let first = self.line();
         let addr = first
             .strip_prefix("listening on ")
             .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("{chapter}: expected `listening on ADDR`, got {first:?}"));
-        (server, addr)
+            .unwrap_or_else(|| {
+                panic!("{}: expected `listening on ADDR`, got {first:?}", self.name)
+            });
+        (self, addr)
     }
 
     /// The next line the program prints (panics after [`WAIT`], showing what came so far).

@@ -30,7 +30,7 @@ use states::Socket;
 use support::{Program, WAIT};
 
 /// Every capture test, for the one line that says which were skipped.
-const CAPTURE_TESTS: [&str; 7] = [
+const CAPTURE_TESTS: [&str; 8] = [
     "ch01_ch02",
     "ch01_ch03",
     "ch04_ch03",
@@ -38,6 +38,7 @@ const CAPTURE_TESTS: [&str; 7] = [
     "ch05_seed_curl",
     "ch04_ctrl_c",
     "ch04_killed_with_unread_data",
+    "ch04_three_segment_close",
 ];
 
 /// The captures drawn as pictures in `book/wire/` (checked by `diagrams_match_the_captures`).
@@ -145,6 +146,25 @@ fn sent(seen: &[Segment], from_client: bool, flag: u8) -> bool {
     seen.iter().any(|s| is(Some(s), from_client, flag))
 }
 
+/// Whether `chrt --fifo` may be used here (root or CAP_SYS_NICE); in CI it must.
+fn realtime_available() -> bool {
+    let works = Command::new("chrt")
+        .args(["--fifo", "1", "true"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(
+        works || std::env::var_os("CI").is_none(),
+        "the wire tests must run in CI: chrt --fifo needs root (sudo -E cargo test --test wire)"
+    );
+    if !works {
+        eprintln!(
+            "wire: skipped ch04_three_segment_close: chrt --fifo needs root or CAP_SYS_NICE; run: sudo -E cargo test --test wire"
+        );
+    }
+    works
+}
+
 /// Chapter 2 against chapter 1: the handshake inside `connect`, the client's FIN
 /// at once, the server's FIN once it has read the end; the client closed first and
 /// waits in TIME-WAIT. The server is frozen (Ctrl-Z) until its kernel has
@@ -172,6 +192,44 @@ fn ch01_ch02() {
     wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
 
     insta::assert_snapshot!("ch01_ch02", wire.finish());
+}
+
+/// A close in three segments: the client's FIN; the server's FIN, which carries the
+/// ACK of the client's; the client's ACK. The server's kernel does not acknowledge
+/// a FIN at once: it waits (the delayed ACK, 40 ms on Linux loopback once data has
+/// arrived on the connection), and when the program closes within that time, the
+/// ACK rides on its FIN. Here chapter 4 reads the end of the stream and closes
+/// within microseconds; it runs at real-time priority (`chrt`), so that even on a
+/// busy machine it is never kept waiting anywhere near 40 ms. (The other captures
+/// freeze the second closer, which makes the ACK go alone: four segments.)
+/// The data round before it is made deterministic as in `ch04_ch03`.
+#[test]
+fn ch04_three_segment_close() {
+    if !realtime_available() {
+        return;
+    }
+    let (mut server, addr) = Program::server_realtime("ch04-keep-alive", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    server.freeze();
+    let mut client = support::Client::connect(addr);
+    client.write(b"hello\n");
+    wire.wait("the data and its ACK", |seen| {
+        seen.iter().any(|s| s.from_client && s.len > 0) && all_acked(seen)
+    });
+    server.thaw();
+    assert_eq!(client.read_exact(4), b"test");
+    server.wait_for("received");
+    wire.wait("the answer and its ACK", |seen| {
+        seen.iter().any(|s| !s.from_client && s.len > 0) && all_acked(seen)
+    });
+    client.shutdown_write();
+    assert_eq!(client.read_to_end(), b"");
+    server.wait_for("sent FIN");
+    wire.wait("the end of the connection", closed);
+    wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
+    insta::assert_snapshot!("ch04_three_segment_close", wire.finish());
 }
 
 /// The seed's story, one write per Enter: data, the answer, the server's FIN (the
