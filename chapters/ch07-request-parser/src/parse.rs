@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use crate::rules::{Class, REG_NAME, Rule, TARGET, TCHAR, is_field_content};
+use crate::rules::{
+    Class, OWS, REG_NAME, Rule, TARGET, TCHAR, is_field_content,
+};
 
 // ANCHOR: limits
 /// How much a request head may take; each one a `--max-…` option.
@@ -210,14 +212,16 @@ impl<'b> Cursor<'b> {
 impl<'b> Cursor<'b> {
     /// Steps over the bytes of `class`; returns them, stops at the first other.
     fn take(&mut self, class: &Class) -> Step<&'b [u8]> {
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        match rest.iter().position(|&b| !class[b as usize]) {
-            Some(n) => {
-                self.pos += n;
-                Ok(&rest[..n])
+        let (bytes, start) = (self.bytes, self.pos);
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            if !class[b as usize] {
+                self.pos = end;
+                return Ok(&bytes[start..end]);
             }
-            None => Err(self.out_of_bytes()),
+            end += 1;
         }
+        Err(self.out_of_bytes())
     }
 }
 // ANCHOR_END: take
@@ -348,6 +352,10 @@ fn skip_empty_lines(c: &mut Cursor) -> Step<()> {
 #[inline]
 fn line_end(c: &mut Cursor, rule: Rule) -> Step<()> {
     let at = c.pos;
+    if c.bytes.get(at..at + 2) == Some(b"\r\n") {
+        c.pos += 2; // the usual case, in one step
+        return Ok(());
+    }
     match c.peek()? {
         b'\n' => c.pos += 1,
         b'\r' => {
@@ -518,11 +526,10 @@ fn authority(bytes: &[u8], port_required: bool) -> Result<(), usize> {
     } else {
         // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 too
         let hex = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_hexdigit);
-        loop {
-            let run = bytes[i..].iter().position(|&b| !REG_NAME[b as usize]);
-            i = run.map_or(bytes.len(), |n| i + n);
-            match bytes.get(i) {
-                Some(b'%') if hex(i + 1) && hex(i + 2) => i += 3,
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                _ if REG_NAME[b as usize] => i += 1,
+                b'%' if hex(i + 1) && hex(i + 2) => i += 3,
                 _ => break,
             }
         }
@@ -600,24 +607,16 @@ fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
         b'\r' | b'\n' => return reject(Rule::FieldLine, at), // no colon
         _ => return reject(Rule::FieldName, at),
     }
-    // OWS = *( SP / HTAB )                                  (RFC 9110 §5.6.3)
-    while matches!(c.peek()?, b' ' | b'\t') {
-        c.pos += 1;
-    }
+    c.take(&OWS)?;
     let start = c.pos;
     skip_field_content(c);
-    let mut value = &c.bytes[start..c.pos];
+    // the OWS after the value is not part of it; no other ASCII whitespace
+    // (VT, FF, CR, LF) gets into a value, so this trims OWS only
+    let value = c.bytes[start..c.pos].trim_ascii_end();
     // only a line end may stop a value: NUL, DEL, a control byte may not
-    if !matches!(c.peek()?, b'\r' | b'\n') {
-        return reject(Rule::FieldValue, c.pos);
-    }
     line_end(c, Rule::FieldValue)?;
-    while let [rest @ .., b' ' | b'\t'] = value {
-        value = rest; // the OWS after the value is not part of it
-    }
     Ok((Field { name, value }, start))
 }
-
 // ANCHOR_END: field_line
 
 // ANCHOR: space_in_name

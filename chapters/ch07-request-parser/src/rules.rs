@@ -141,6 +141,9 @@ pub const TCHAR: Class = class(true, b"!#$%&'*+-.^_`|~");
 // IP-literal host (RFC 3986 §3.2.2); "%" (pct-encoded) is checked apart
 pub const TARGET: Class = class(true, b"-._~!$&'()*+,;=:@/?[]");
 
+// OWS = *( SP / HTAB )                                     (RFC 9110 §5.6.3)
+pub const OWS: Class = class(false, b" \t");
+
 // reg-name = *( unreserved / pct-encoded / sub-delims )      (RFC 3986 §3.2.2)
 pub const REG_NAME: Class = class(true, b"-._~!$&'()*+,;=");
 // ANCHOR_END: tables
