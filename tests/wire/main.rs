@@ -30,7 +30,7 @@ use states::Socket;
 use support::{Program, WAIT};
 
 /// Every capture test, for the one line that says which were skipped.
-const CAPTURE_TESTS: [&str; 8] = [
+const CAPTURE_TESTS: [&str; 9] = [
     "ch01_ch02",
     "ch01_ch03",
     "ch04_ch03",
@@ -39,6 +39,7 @@ const CAPTURE_TESTS: [&str; 8] = [
     "ch04_ctrl_c",
     "ch04_killed_with_unread_data",
     "ch04_three_segment_close",
+    "ch05_unread_request_drained",
 ];
 
 /// The captures drawn as pictures in `book/wire/` (checked by `diagrams_match_the_captures`).
@@ -408,6 +409,52 @@ fn ch04_killed_with_unread_data() {
     wire.states();
 
     insta::assert_snapshot!("ch04_killed_with_unread_data", wire.finish());
+}
+
+/// Chapter 5's drain on the wire: two requests in one segment, the first exactly as
+/// long as the server's one read (1024 bytes), so the second stays unread. The server
+/// answers, sends FIN, and reads (drops) the rest until the client's FIN: the
+/// connection closes with FIN both ways and no RST. (Without the drain, its kernel
+/// would answer the close with RST right after its FIN.) The server is frozen while
+/// the requests arrive, so their ACK goes alone; the test's client touches its
+/// socket only once everything the server sent is acknowledged, so its kernel
+/// answers each segment as it arrives, as a waiting program's would.
+#[test]
+fn ch05_unread_request_drained() {
+    let (mut server, addr) = Program::server("ch05-raw-http", &[]);
+    let Some(mut wire) = Wire::start(addr) else {
+        return;
+    };
+    server.freeze();
+    let mut client = support::Client::connect(addr);
+    let mut first = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\nX-Padding: ".to_vec();
+    first.resize(1024 - 4, b'a');
+    first.extend_from_slice(b"\r\n\r\n");
+    let second = b"GET /again HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r\n";
+    client.write(&[first.as_slice(), second].concat());
+    wire.wait("the requests and their ACK", |seen| {
+        seen.iter().any(|s| s.from_client && s.len > 0) && all_acked(seen)
+    });
+    server.thaw();
+    server.wait_for("request head, 1024 bytes");
+    server.wait_for("answered 200");
+    wire.wait("the response, the server's FIN and their ACKs", |seen| {
+        sent(seen, false, FIN) && all_acked(seen) || sent(seen, false, RST)
+    });
+    assert!(
+        !sent(wire.capture.seen(), false, RST),
+        "the server's kernel reset the connection:\n{}",
+        capture::normalise(wire.capture.seen())
+    );
+    wire.states(); // the server still holds its socket: it is draining
+    let response = client.read_to_end();
+    assert!(response.ends_with(b"</html>\n"), "the whole response");
+    client.shutdown_write();
+    wire.wait("the end of the connection", closed);
+    assert!(client.closed_error(addr).is_none(), "no RST");
+    wire.states_when(|sockets| sockets.iter().any(|s| s.state == "TIME-WAIT"));
+
+    insta::assert_snapshot!("ch05_unread_request_drained", wire.finish());
 }
 
 /// curl against chapter 5: the request, the response, the server's FIN, curl's FIN.
