@@ -564,9 +564,13 @@ fn field_lines<'b>(
         let line = c.pos;
         match c.peek()? {
             b'\r' | b'\n' => break, // the empty line: the head ends here
+            // §2.2: "MUST either reject the message as invalid or consume
+            // each whitespace-preceded line": we reject, as for obs-fold
             b' ' | b'\t' if fields.is_empty() => {
                 return reject(Rule::SpaceAfterStartLine, line);
             }
+            // §5.2, obs-fold: "MUST either reject [...] or replace each
+            // received obs-fold with one or more SP octets": we reject
             b' ' | b'\t' => return reject(Rule::ObsFold, line),
             _ if fields.len() == limits.max_fields => {
                 return reject(Rule::TooManyFields, line);
@@ -575,12 +579,7 @@ fn field_lines<'b>(
         }
         let (field, value_at) = field_line(c)?;
         if field.name.eq_ignore_ascii_case(b"host") {
-            if host {
-                return reject(Rule::DuplicateHost, line);
-            }
-            host = true;
-            authority(field.value, false)
-                .or_else(|at| reject(Rule::HostValue, value_at + at))?;
+            host_line(&mut host, field.value, line, value_at)?;
         }
         fields.push(field);
     }
@@ -592,6 +591,26 @@ fn field_lines<'b>(
     Ok(())
 }
 // ANCHOR_END: field_lines
+
+// ANCHOR: host_line
+/// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status
+/// code to any HTTP/1.1 request message that lacks a Host header field and
+/// to any request message that contains more than one Host header field
+/// line or a Host header field with an invalid field value."
+fn host_line(
+    seen: &mut bool,
+    value: &[u8],
+    line: usize,
+    value_at: usize,
+) -> Step<()> {
+    if *seen {
+        return reject(Rule::DuplicateHost, line);
+    }
+    *seen = true;
+    // Host = uri-host [ ":" port ]                            (RFC 9110 §7.2)
+    authority(value, false).or_else(|at| reject(Rule::HostValue, value_at + at))
+}
+// ANCHOR_END: host_line
 
 // ANCHOR: field_line
 // field-line = field-name ":" OWS field-value OWS              (RFC 9112 §5)
@@ -613,7 +632,10 @@ fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
     // the OWS after the value is not part of it; no other ASCII whitespace
     // (VT, FF, CR, LF) gets into a value, so this trims OWS only
     let value = c.bytes[start..c.pos].trim_ascii_end();
-    // only a line end may stop a value: NUL, DEL, a control byte may not
+    // only a line end may stop a value: NUL, DEL, a control byte may not.
+    // RFC 9110 §5.5: "a recipient of CR, LF, or NUL within a field value
+    // MUST either reject the message or replace each of those characters
+    // with SP": we reject
     line_end(c, Rule::FieldValue)?;
     Ok((Field { name, value }, start))
 }
