@@ -16,11 +16,17 @@ fn prefixed(payload: &[u8]) -> Vec<u8> {
 /// What `printf FORMAT` prints: the page's printf commands make exactly the bytes
 /// the tests send.
 fn printf(format: &str) -> Vec<u8> {
+    printf_args(format, &[])
+}
+
+/// What `printf FORMAT ARGS...` prints.
+fn printf_args(format: &str, args: &[&str]) -> Vec<u8> {
     let output = Command::new("printf")
         .arg(format)
+        .args(args)
         .output()
         .expect("run printf");
-    assert!(output.status.success(), "printf {format:?}");
+    assert!(output.status.success(), "printf {format:?} {args:?}");
     output.stdout
 }
 
@@ -167,8 +173,12 @@ fn length_codec_split_at_every_position() {
 }
 
 const SEVERAL: &str = "printf 'hello\\ntwo\\nlines\\n' | nc -N 127.0.0.1 5000";
-const SPLIT: &str =
-    "(printf 'hel'; sleep 1; printf 'lo\\nwor'; sleep 1; printf 'ld\\n') | nc -N 127.0.0.1 5000";
+/// `env printf` is the printf program, which writes `lo\nwor` in one write():
+/// bash's own printf writes up to each `\n` on its own, which makes four reads.
+const SPLIT: &str = concat!(
+    "(printf 'hel'; sleep 1; env printf 'lo\\nwor'; sleep 1; printf 'ld\\n') |\n",
+    "  nc -N 127.0.0.1 5000",
+);
 
 /// The two line clients of the page: three lines in one read, then two lines
 /// split across three reads. Returns what each client read back.
@@ -202,7 +212,10 @@ fn lines_codec() {
 
 const LENGTH_SEVERAL: &str =
     "printf '\\0\\0\\0\\5hello\\0\\0\\0\\0\\0\\0\\0\\3two' | nc -N 127.0.0.1 5000 | od -c";
-const LENGTH_SPLIT: &str = "(printf '\\0\\0'; sleep 1; printf '\\0\\5hel'; sleep 1; printf 'lo') | nc -N 127.0.0.1 5000 | od -c";
+const LENGTH_SPLIT: &str = concat!(
+    "(printf '\\0\\0'; sleep 1; printf '\\0\\5hel'; sleep 1; printf 'lo') |\n",
+    "  nc -N 127.0.0.1 5000 | od -c",
+);
 
 /// The two length-prefixed clients of the page: three frames (one empty) in one
 /// read, then one frame whose prefix and payload are split across three reads.
@@ -284,22 +297,30 @@ fn lines_codec_limit() {
     insta::assert_snapshot!("lines_codec_limit", transcript(server, addr));
 }
 
+const LENGTH_AT_LIMIT: &str = "printf '\\0\\0\\0\\10%s' 12345678 | nc -N 127.0.0.1 5000 | od -c";
+const LENGTH_PAST_LIMIT: &str = "printf '\\0\\0\\0\\11%s' 123456789 | nc -N 127.0.0.1 5000 | od -c";
+
 /// `--max-frame 8`, length prefixes, on its own server (`--codec` or not): a
 /// frame of 8 bytes passes, a prefix of 9 gets `error` back, the next client is
-/// served. Returns the server's transcript.
-fn length_limit(codec: bool, error: &[u8]) -> String {
+/// served. Returns the second terminal and the server's transcript.
+fn length_limit(codec: bool, error: &[u8]) -> (String, String) {
     let mut args = vec!["--framing", "length", "--max-frame", "8"];
     if codec {
         args.push("--codec");
     }
     let (mut server, addr) = Program::server(CHAPTER, &args);
-    let at = client(&mut server, addr, &[&prefixed(b"12345678")]);
-    assert_eq!(at, prefixed(b"12345678"));
-    let past = client(&mut server, addr, &[&prefixed(b"123456789")]);
+    let at_limit = printf_args("\\0\\0\\0\\10%s", &["12345678"]);
+    assert_eq!(at_limit, prefixed(b"12345678"));
+    let at = client(&mut server, addr, &[&at_limit]);
+    assert_eq!(at, at_limit);
+    let past_limit = printf_args("\\0\\0\\0\\11%s", &["123456789"]);
+    assert_eq!(past_limit, prefixed(b"123456789"));
+    let past = client(&mut server, addr, &[&past_limit]);
     assert_eq!(text(&past), text(&prefixed(error)));
     let next = client(&mut server, addr, &[&prefixed(b"next")]);
     assert_eq!(next, prefixed(b"next"));
-    transcript(server, addr)
+    let client = terminal(&[(LENGTH_AT_LIMIT, od(&at)), (LENGTH_PAST_LIMIT, od(&past))]);
+    (client, transcript(server, addr))
 }
 
 /// `--max-frame 8`, length prefixes by hand: a prefix of 9 is refused as soon as
@@ -307,14 +328,17 @@ fn length_limit(codec: bool, error: &[u8]) -> String {
 #[test]
 fn length_at_and_past_the_limit() {
     let error = b"error: a frame of 9 bytes, over the maximum of 8";
-    insta::assert_snapshot!("length_limit", length_limit(false, error));
+    let (client, server) = length_limit(false, error);
+    insta::assert_snapshot!("length_limit_client", client);
+    insta::assert_snapshot!("length_limit", server);
 }
 
 /// The same with LengthDelimitedCodec, in its own words.
 #[test]
 fn length_codec_at_and_past_the_limit() {
     let error = b"error: frame size too big";
-    insta::assert_snapshot!("length_codec_limit", length_limit(true, error));
+    let (_, server) = length_limit(true, error);
+    insta::assert_snapshot!("length_codec_limit", server);
 }
 
 /// One client on its own server started with `args`: sends `sent` and its FIN,

@@ -227,9 +227,7 @@ pub async fn handle_connection(
             let frame = match framer.decode(&mut buf) {
                 Ok(Some(frame)) => frame,
                 Ok(None) => break, // read more
-                Err(err) => {
-                    return refuse(&mut stream, peer, &framer, err).await;
-                }
+                Err(e) => return refuse(&mut stream, peer, &framer, e).await,
             };
             println!("{peer}: frame {}", shown(&frame));
             stream.write_all(&framer.encode(&frame)).await?;

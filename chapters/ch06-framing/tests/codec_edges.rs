@@ -1,13 +1,16 @@
-//! What chapter 6's page says about LinesCodec past its maximum, checked on the
-//! library itself (`cargo test -p ch06-framing`): the codec is built to skip the
-//! long line and go on, but `Framed` ends the stream right after the error.
+//! What chapter 6's page says about the codecs past their maximum, checked on
+//! the library itself (`cargo test -p ch06-framing`): LinesCodec is built to
+//! skip the long line and go on, but `Framed` ends the stream right after the
+//! error; LengthDelimitedCodec skips nothing.
 
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 use tokio_util::bytes::BytesMut;
-use tokio_util::codec::{Decoder, FramedRead, LinesCodec, LinesCodecError};
+use tokio_util::codec::{
+    Decoder, FramedRead, LengthDelimitedCodec, LinesCodec, LinesCodecError,
+};
 
 /// The decoder alone: one error for the long line, then the next line.
 #[test]
@@ -41,4 +44,19 @@ async fn framed_ends_after_the_error() {
     assert_eq!(next.as_deref(), Some("ok"));
     let next = lines.next().await.and_then(Result::ok);
     assert_eq!(next.as_deref(), Some("more"));
+}
+
+/// LengthDelimitedCodec past its maximum: the error, and the length prefix
+/// stays at the front of the buffer, so the next call fails the same way and
+/// the frame after it never comes out.
+#[test]
+fn length_delimited_codec_skips_nothing() {
+    let mut codec = LengthDelimitedCodec::new();
+    codec.set_max_frame_length(4);
+    let mut buf = BytesMut::from(&b"\0\0\0\x05hello\0\0\0\x02ok"[..]);
+    for _ in 0..2 {
+        let err = codec.decode(&mut buf).err().map(|err| err.to_string());
+        assert_eq!(err.as_deref(), Some("frame size too big"));
+        assert_eq!(buf.len(), 4 + 5 + 4 + 2, "nothing was consumed");
+    }
 }
