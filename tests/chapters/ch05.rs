@@ -1,7 +1,7 @@
 use std::net::SocketAddr;
 use std::process::Command;
 
-use crate::support::{Client, Normalizer, Program, visible};
+use crate::support::{Client, Normalizer, Program, TcpState, tcp_socket, visible, wait_for_kernel};
 
 /// Runs the real curl against `addr`; `None` (with one line saying so) where curl
 /// is not installed, except in CI, where a missing curl fails the test.
@@ -279,6 +279,21 @@ fn unread_request_is_drained_not_reset() {
         "client: read {} bytes, \"HTTP/1.1 200 OK\\r\\n\" to \"</html>\\n\", then the end of the stream (the server's FIN)",
         response.len()
     ));
+    // Before our FIN, the server must have done its part: read everything we sent
+    // after its FIN (nothing unread on its side, which only the drain achieves), or
+    // have closed and reset the connection (then ours is gone from the kernel too).
+    let ours = client.stream.local_addr().expect("local address");
+    wait_for_kernel("drain or reset", || {
+        let drained = tcp_socket(addr, ours).is_some_and(|server_side| {
+            server_side.unread == 0
+                && matches!(server_side.state, TcpState::FinWait1 | TcpState::FinWait2)
+        });
+        drained || tcp_socket(ours, addr).is_none()
+    });
+    shown.push(
+        "server: its socket has nothing unread left (Recv-Q 0): it read the second request after its FIN"
+            .to_string(),
+    );
     // our FIN ends the server's drain; a reset connection may refuse it, which is fine
     let _ = client.stream.shutdown(std::net::Shutdown::Write);
     shown.push("client: shutdown(Write): our FIN".to_string());

@@ -427,34 +427,10 @@ impl Client {
     /// `peer` is the address connected to (a closed socket no longer knows it).
     pub fn closed_error(&self, peer: SocketAddr) -> Option<std::io::Error> {
         let local = self.stream.local_addr().expect("local address");
-        // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
-        let hex = |addr: SocketAddr| match addr.ip() {
-            std::net::IpAddr::V4(ip) => {
-                format!(
-                    "{:08X}:{:04X}",
-                    u32::from_le_bytes(ip.octets()),
-                    addr.port()
-                )
-            }
-            std::net::IpAddr::V6(_) => panic!("closed_error: IPv4 only"),
-        };
-        let (local, peer) = (hex(local), hex(peer));
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
-            let open = table.lines().any(|line| {
-                let mut fields = line.split_whitespace().skip(1);
-                fields.next() == Some(local.as_str()) && fields.next() == Some(peer.as_str())
-            });
-            if !open {
-                return self.stream.take_error().expect("read SO_ERROR");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{local} -> {peer}: the connection did not end within {WAIT:?}"
-            );
-            thread::sleep(Duration::from_millis(1)); // polling the kernel's state, not synchronising
-        }
+        wait_for_kernel("the end of the connection", || {
+            tcp_socket(local, peer).is_none()
+        });
+        self.stream.take_error().expect("read SO_ERROR")
     }
 
     /// Vanishes abruptly: closes with SO_LINGER 0, so the kernel sends RST, not FIN.
@@ -462,6 +438,70 @@ impl Client {
         socket2::SockRef::from(&self.stream)
             .set_linger(Some(Duration::ZERO))
             .expect("set SO_LINGER 0");
+    }
+}
+
+/// A TCP socket as the kernel shows it in `/proc/net/tcp` (Linux), the numbers
+/// behind `ss -tan`: its state and how many received bytes no program has read yet
+/// (`ss`'s Recv-Q).
+pub struct KernelSocket {
+    pub state: TcpState,
+    pub unread: u32,
+}
+
+/// The states the tests look for (the kernel's numbering, `include/net/tcp_states.h`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TcpState {
+    Established,
+    FinWait1,
+    FinWait2,
+    CloseWait,
+    LastAck,
+    Other(u8),
+}
+
+/// The socket whose own end is `local` and whose peer is `peer`, if the kernel
+/// still has it (a closed socket is gone from the table).
+pub fn tcp_socket(local: SocketAddr, peer: SocketAddr) -> Option<KernelSocket> {
+    // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
+    let hex = |addr: SocketAddr| match addr.ip() {
+        std::net::IpAddr::V4(ip) => format!(
+            "{:08X}:{:04X}",
+            u32::from_le_bytes(ip.octets()),
+            addr.port()
+        ),
+        std::net::IpAddr::V6(_) => panic!("tcp_socket: IPv4 only"),
+    };
+    let (local, peer) = (hex(local), hex(peer));
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
+    table.lines().skip(1).find_map(|line| {
+        // sl local_address rem_address st tx_queue:rx_queue ...
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(1) != Some(&local.as_str()) || fields.get(2) != Some(&peer.as_str()) {
+            return None;
+        }
+        let state = u8::from_str_radix(fields.get(3)?, 16).ok()?;
+        let (_, rx) = fields.get(4)?.split_once(':')?;
+        Some(KernelSocket {
+            state: match state {
+                1 => TcpState::Established,
+                4 => TcpState::FinWait1,
+                5 => TcpState::FinWait2,
+                8 => TcpState::CloseWait,
+                9 => TcpState::LastAck,
+                other => TcpState::Other(other),
+            },
+            unread: u32::from_str_radix(rx, 16).ok()?,
+        })
+    })
+}
+
+/// Polls the kernel's socket table until `done` (bounded by [`WAIT`]).
+pub fn wait_for_kernel(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "no {what} within {WAIT:?}");
+        thread::sleep(Duration::from_millis(1)); // polling the kernel's state, not synchronising
     }
 }
 
