@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::sync::OnceLock;
 
 use elasticlunr::Language;
 use regex::Regex;
@@ -13,8 +14,19 @@ use tcp_http_book::search::{FIELDS, is_hangul, read_index};
 
 use crate::support::{root, site};
 
-fn index(language: &str) -> Value {
-    read_index(&site().join(language).join("searchindex.js")).unwrap()
+/// The parsed index of a language, read once for all the tests (it is over a megabyte).
+fn index(language: &str) -> &'static Value {
+    static INDEXES: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    let indexes = INDEXES.get_or_init(|| {
+        tcp_http_book::LANGUAGES
+            .iter()
+            .map(|l| {
+                let path = site().join(l).join("searchindex.js");
+                (l.to_string(), read_index(&path).unwrap())
+            })
+            .collect()
+    });
+    &indexes.iter().find(|(l, _)| l == language).unwrap().1
 }
 
 /// The particles search-hangul.js drops, read from the script itself so the two cannot drift.
