@@ -446,6 +446,22 @@ fn ch05_unread_request_drained() {
         "the server's kernel reset the connection:\n{}",
         capture::normalise(wire.capture.seen())
     );
+    // as in the chapters test: the server has read everything (the drain), or reset
+    let ours = client.stream.local_addr().expect("local address");
+    support::wait_for_kernel("drain or reset", || {
+        let drained = support::tcp_socket(addr, ours).is_some_and(|server_side| {
+            server_side.unread == 0
+                && matches!(
+                    server_side.state,
+                    support::TcpState::FinWait1 | support::TcpState::FinWait2
+                )
+        });
+        drained || support::tcp_socket(ours, addr).is_none()
+    });
+    assert!(
+        support::tcp_socket(ours, addr).is_some(),
+        "the server's kernel reset the connection"
+    );
     wire.states(); // the server still holds its socket: it is draining
     let response = client.read_to_end();
     assert!(response.ends_with(b"</html>\n"), "the whole response");
