@@ -292,6 +292,13 @@ impl Tab {
         ] {
             tab.call(domain, json!({}));
         }
+        // mdBook's print.html calls window.print() once it has loaded: in a headless tab that
+        // starts a real print job, slow, and a page being printed cannot be printed to a PDF
+        // ("Page is already being printed"). Every page's print() only counts its calls.
+        tab.call(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"}),
+        );
         tab
     }
 
