@@ -223,8 +223,46 @@ impl<'b> Cursor<'b> {
         }
         Err(self.out_of_bytes())
     }
+
+    /// A field name: [`take`](Cursor::take) of tchar, faster for the usual
+    /// bytes. Field names are a third of a browser's head.
+    fn take_name(&mut self) -> Step<&'b [u8]> {
+        let start = self.pos;
+        // 8 bytes at a time while they are letters and "-"
+        while let Some(word) = self.bytes[self.pos..].first_chunk() {
+            let run = name_run(word);
+            self.pos += run;
+            if run < 8 {
+                break;
+            }
+        }
+        // the rest byte by byte: any other tchar, up to the byte that stops
+        if self.bytes.get(self.pos) != Some(&b':') {
+            self.take(&TCHAR)?;
+        }
+        Ok(&self.bytes[start..self.pos])
+    }
 }
 // ANCHOR_END: take
+
+// ANCHOR: name_run
+/// How many of the 8 bytes of `word`, from the first, are letters or "-"
+/// (8 if all are): the bytes compared at once in one u64 ("SWAR").
+fn name_run(word: &[u8; 8]) -> usize {
+    const ONES: u64 = u64::MAX / 255; // 0x0101…01
+    const HIGH: u64 = ONES * 0x80; // the top bit of each byte
+    let x = u64::from_le_bytes(*word);
+    let low = x & !HIGH; // each byte's low 7 bits: no carry between bytes
+    // top bit set where 0x60 < byte < 0x7b once in lower case: a letter
+    let lower = low | (ONES * 0x20);
+    let letter = (ONES * (127 + 0x7b) - lower) & (lower + ONES * (127 - 0x60));
+    // top bit set where the byte is "-" (where low ^ "-" is zero)
+    let dash = !((low ^ (ONES * 0x2d)) + ONES * 0x7f);
+    // a byte of 0x80 or above is neither, whatever its low 7 bits
+    let stops = (!(letter | dash) | x) & HIGH;
+    stops.trailing_zeros() as usize / 8
+}
+// ANCHOR_END: name_run
 
 // ANCHOR: parse
 /// Parses the request head at the start of `input`, storing its field
@@ -617,7 +655,7 @@ fn host_line(
 /// One field line and its line end; returns it and where its value starts.
 fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
     // field-name = token                                       (RFC 9110 §5.1)
-    let name = c.take(&TCHAR)?;
+    let name = c.take_name()?;
     let at = c.pos;
     match c.peek()? {
         _ if name.is_empty() => return reject(Rule::FieldName, at),
