@@ -328,7 +328,7 @@ fn request_line<'b>(
     let method = method_text(c.take(&TCHAR)?);
     separator(c, Rule::Method, method.is_empty())?;
     let target_start = c.pos;
-    let target = ascii(request_target(c)?);
+    let target = target_text(request_target(c)?);
     separator(c, Rule::Target, target.is_empty())?;
     let form = target_form(method, target)
         .or_else(|(rule, at)| reject(rule, target_start + at))?;
@@ -491,6 +491,14 @@ fn method_text(method: &[u8]) -> &str {
         b"HEAD" => "HEAD",
         b"POST" => "POST",
         _ => ascii(method),
+    }
+}
+
+/// The target as text: "/", a site's front page, without a UTF-8 check.
+fn target_text(target: &[u8]) -> &str {
+    match target {
+        b"/" => "/",
+        _ => ascii(target),
     }
 }
 
@@ -663,6 +671,10 @@ fn field_line<'b>(c: &mut Cursor<'b>) -> Step<(Field<'b>, usize)> {
         b' ' | b'\t' => return space_in_name(c),
         b'\r' | b'\n' => return reject(Rule::FieldLine, at), // no colon
         _ => return reject(Rule::FieldName, at),
+    }
+    // OWS: one SP, nearly always, then any more
+    if c.bytes.get(c.pos) == Some(&b' ') {
+        c.pos += 1;
     }
     c.take(&OWS)?;
     let start = c.pos;
