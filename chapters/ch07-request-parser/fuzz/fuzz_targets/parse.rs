@@ -5,8 +5,10 @@
 
 use libfuzzer_sys::fuzz_target;
 
+// formatted with the root package (tests/ch07), not with this crate's width
 #[path = "../../../../tests/ch07/judge.rs"]
 #[allow(dead_code)]
+#[rustfmt::skip]
 mod judge;
 
 // ANCHOR: fuzz_target
