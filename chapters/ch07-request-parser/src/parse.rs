@@ -229,12 +229,14 @@ impl<'b> Cursor<'b> {
     fn take_name(&mut self) -> Step<&'b [u8]> {
         let start = self.pos;
         // 8 bytes at a time while they are letters and "-"
-        while let Some(word) = self.bytes[self.pos..].first_chunk() {
+        let mut rest = &self.bytes[start..];
+        while let Some((word, after)) = rest.split_first_chunk() {
             let run = name_run(word);
             self.pos += run;
             if run < 8 {
                 break;
             }
+            rest = after;
         }
         // the rest byte by byte: any other tchar, up to the byte that stops
         if self.bytes.get(self.pos) != Some(&b':') {
@@ -624,7 +626,7 @@ fn field_lines<'b>(
             _ => {}
         }
         let (field, value_at) = field_line(c)?;
-        if field.name.eq_ignore_ascii_case(b"host") {
+        if is_host(field.name) {
             host_line(&mut host, field.value, line, value_at)?;
         }
         fields.push(field);
@@ -637,6 +639,18 @@ fn field_lines<'b>(
     Ok(())
 }
 // ANCHOR_END: field_lines
+
+/// Is `name` "Host", in any letter case? The four bytes compared at once:
+/// a letter's two cases differ only in bit 0x20, and no other byte has it.
+fn is_host(name: &[u8]) -> bool {
+    match name {
+        &[h, o, s, t] => {
+            let four = u32::from_le_bytes([h, o, s, t]);
+            four | 0x2020_2020 == u32::from_le_bytes(*b"host")
+        }
+        _ => false,
+    }
+}
 
 // ANCHOR: host_line
 /// RFC 9112 §3.2: "A server MUST respond with a 400 (Bad Request) status
