@@ -123,8 +123,8 @@ pub const VERSION: Documented = Documented {
           the highest minor version within that major version to which the \
           recipient is conformant.\" We read HTTP/1.2 as HTTP/1.1 and answer \
           505 to another major version (§15.6.6) once the line is whole; \
-          httparse knows HTTP/1.0 and HTTP/1.1 only and rejects anything else \
-          as soon as it has the version's 8 bytes.",
+          httparse knows HTTP/1.0 and HTTP/1.1 only and rejects as soon as \
+          the bytes can no longer become one of them.",
 };
 /// Where we answer sooner than httparse.
 pub const FIELD_COUNT: Documented = Documented {
