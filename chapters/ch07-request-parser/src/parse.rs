@@ -254,12 +254,14 @@ fn name_run(word: &[u8; 8]) -> usize {
     const ONES: u64 = u64::MAX / 255; // 0x0101…01
     const HIGH: u64 = ONES * 0x80; // the top bit of each byte
     let x = u64::from_le_bytes(*word);
-    let low = x & !HIGH; // each byte's low 7 bits: no carry between bytes
-    // top bit set where 0x60 < byte < 0x7b once in lower case: a letter
-    let lower = low | (ONES * 0x20);
-    let letter = (ONES * (127 + 0x7b) - lower) & (lower + ONES * (127 - 0x60));
-    // top bit set where the byte is "-" (where low ^ "-" is zero)
-    let dash = !((low ^ (ONES * 0x2d)) + ONES * 0x7f);
+    // the sums below carry into the next byte only from a byte that is no
+    // letter and no "-": exact up to the first such byte, all we need
+    let lower = x | (ONES * 0x20); // lower case
+    // top bit set where 0x60 < byte < 0x7b in lower case: a letter
+    let below = (ONES * (127 + 0x7b)).wrapping_sub(lower);
+    let letter = below & lower.wrapping_add(ONES * (127 - 0x60));
+    // top bit set where the byte is "-" (where x ^ "-" is zero)
+    let dash = !(x ^ (ONES * 0x2d)).wrapping_add(ONES * 0x7f);
     // a byte of 0x80 or above is neither, whatever its low 7 bits
     let stops = (!(letter | dash) | x) & HIGH;
     stops.trailing_zeros() as usize / 8
