@@ -225,7 +225,7 @@ impl<'b> Cursor<'b> {
     }
 
     /// A field name: [`take`](Cursor::take) of tchar, faster for the usual
-    /// bytes. Field names are a third of a browser's head.
+    /// bytes. Field names are about a third of a browser's head.
     fn take_name(&mut self) -> Step<&'b [u8]> {
         let start = self.pos;
         // 8 bytes at a time while they are letters and "-"
@@ -254,8 +254,9 @@ fn name_run(word: &[u8; 8]) -> usize {
     const ONES: u64 = u64::MAX / 255; // 0x0101…01
     const HIGH: u64 = ONES * 0x80; // the top bit of each byte
     let x = u64::from_le_bytes(*word);
-    // the sums below carry into the next byte only from a byte that is no
-    // letter and no "-": exact up to the first such byte, all we need
+    // a sum or difference below carries into the next byte only from a
+    // byte that is no letter and no "-": exact up to the first such byte,
+    // which is all we need
     let lower = x | (ONES * 0x20); // lower case
     // top bit set where 0x60 < byte < 0x7b in lower case: a letter
     let below = (ONES * (127 + 0x7b)).wrapping_sub(lower);
@@ -642,8 +643,9 @@ fn field_lines<'b>(
 }
 // ANCHOR_END: field_lines
 
-/// Is `name` "Host", in any letter case? The four bytes compared at once:
-/// a letter's two cases differ only in bit 0x20, and no other byte has it.
+/// Is `name` "Host", in any letter case? The four bytes compared at once.
+/// Setting bit 0x20 makes a letter lower case, and only "H" and "h" become
+/// "h" (and so on): only the spellings of "Host" become "host".
 fn is_host(name: &[u8]) -> bool {
     match name {
         &[h, o, s, t] => {
