@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
