@@ -300,8 +300,8 @@ async fn respond(
 /// Our FIN first; then read (and drop) whatever the client still sends until
 /// its FIN (for up to `LINGER`), so the kernel has no unread data to answer
 /// with a reset (RST), which could destroy the response before the client has
-/// read it.
-async fn close(stream: &mut TcpStream) -> io::Result<()> {
+/// read it. Chapter 7 closes the same way.
+pub async fn close(stream: &mut TcpStream) -> io::Result<()> {
     stream.shutdown().await?;
     let mut buf = [0; 1024];
     let drained = timeout(LINGER, async {

@@ -21,9 +21,10 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use ch01_raw_server::{bytes, printable};
+use ch05_raw_http::close;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, timeout_at};
 
 pub use parse::{
     Error, Field, Form, Limits, Parsed, Request, Target, Version,
@@ -38,10 +39,6 @@ pub struct Config {
     /// How long a client may take to send its whole request head.
     pub head_timeout: Duration,
 }
-
-/// How long we keep reading after our FIN, so the client reads the response
-/// before the connection is torn down (chapter 5, RFC 9112 §9.6).
-pub const LINGER: Duration = Duration::from_secs(2);
 
 // ANCHOR: describe
 /// What the parser made of a head, one line per part, as the server's
@@ -215,23 +212,16 @@ async fn respond(
         date = httpdate::fmt_http_date(SystemTime::now()),
         length = body.len(),
     );
-    stream.write_all(head.as_bytes()).await?;
-    stream.write_all(body.as_bytes()).await?;
+    // one write: a second small one could wait for the first one's ACK
+    // (Nagle's algorithm), which the client may delay
+    stream
+        .write_all(&[head.as_bytes(), body.as_bytes()].concat())
+        .await?;
     println!("{peer}: answered {status} {reason}");
+    // chapter 5's polite close: our FIN, then drain until the client's
     close(stream).await
 }
 
-/// Our FIN first; then read (and drop) what the client still sends until
-/// its FIN, so unread bytes never make the kernel reset the connection.
-async fn close(stream: &mut TcpStream) -> io::Result<()> {
-    stream.shutdown().await?;
-    let mut buf = [0; 1024];
-    let drained = timeout(LINGER, async {
-        while stream.read(&mut buf).await? > 0 {}
-        io::Result::Ok(())
-    });
-    drained.await.unwrap_or(Ok(())) // a client that never closes: give up
-}
 // ANCHOR_END: respond
 
 // ANCHOR: stdin
