@@ -1,45 +1,12 @@
-use std::net::SocketAddr;
-use std::process::Command;
-
-use crate::support::{Client, Normalizer, Program, TcpState, tcp_socket, visible, wait_for_kernel};
-
-/// Runs the real curl against `addr`; `None` (with one line saying so) where curl
-/// is not installed, except in CI, where a missing curl fails the test.
-fn curl(args: &[&str], addr: SocketAddr) -> Option<std::process::Output> {
-    let url = format!("http://{addr}/");
-    // the Host field a reader's `curl http://127.0.0.1:5000/` sends, so that the byte
-    // counts in the transcript match the port the transcript shows
-    let host = "Host: 127.0.0.1:5000";
-    match Command::new("curl")
-        .args([
-            "--silent",
-            "--show-error",
-            "--max-time",
-            "20",
-            "--header",
-            host,
-            // the version the page's byte counts are for, whatever curl is installed
-            "--user-agent",
-            "curl/7.88.1",
-        ])
-        .args(args)
-        .arg(&url)
-        .output()
-    {
-        Ok(output) => Some(output),
-        Err(err) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipped: curl is not installed ({err}); install it to run this test");
-            None
-        }
-        Err(err) => panic!("curl is required in CI: {err}"),
-    }
-}
+use crate::support::{
+    Client, Normalizer, Program, TcpState, curl, tcp_socket, visible, wait_for_kernel,
+};
 
 /// curl gets a valid response: exit status 0, the status line, the fields, the page.
 #[test]
 fn curl_reads_the_response() {
     let (mut server, addr) = Program::server("ch05-raw-http", &[]);
-    let Some(output) = curl(&["--include"], addr) else {
+    let Some(output) = curl(addr, "/", &["--include"]) else {
         return;
     };
     assert!(
@@ -63,12 +30,12 @@ fn curl_reads_the_response() {
 #[test]
 fn curl_rejects_the_seed_response() {
     let (mut server, addr) = Program::server("ch05-raw-http", &["--seed-response"]);
-    let Some(output) = curl(&["--include"], addr) else {
+    let Some(output) = curl(addr, "/", &["--include"]) else {
         return;
     };
     assert_eq!(output.status.code(), Some(1), "curl's exit status");
     server.wait_for("sent the seed's response");
-    let Some(raw) = curl(&["--http0.9"], addr) else {
+    let Some(raw) = curl(addr, "/", &["--http0.9"]) else {
         return;
     };
     assert!(raw.status.success());

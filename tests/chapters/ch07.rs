@@ -12,7 +12,7 @@ use ch07_request_parser::{Error, Field, Limits, Parsed, Rule, parse};
 
 use ch01_raw_server::printable;
 
-use crate::support::{self, Client, Normalizer, Program, WAIT, visible};
+use crate::support::{self, Client, Normalizer, Program, WAIT, curl, visible};
 
 const CHAPTER: &str = "ch07-request-parser";
 
@@ -392,30 +392,11 @@ fn stdin_describes_a_head() {
     insta::assert_snapshot!("stdin_rejected", shown);
 }
 
-/// Runs the real curl against `url_path` on `addr`, with the Host a reader's
-/// `curl http://127.0.0.1:5000/…` sends (so byte counts match the page);
-/// `None` where curl is missing, except in CI.
-fn curl(addr: std::net::SocketAddr, path: &str) -> Option<std::process::Output> {
-    let url = format!("http://{addr}{path}");
-    let run = Command::new("curl")
-        .args(["--silent", "--show-error", "--include", "--max-time", "20"])
-        .args(["--header", "Host: 127.0.0.1:5000", &url])
-        .output();
-    match run {
-        Ok(output) => Some(output),
-        Err(err) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipped: curl is not installed ({err}); install it to run this test");
-            None
-        }
-        Err(err) => panic!("curl is required in CI: {err}"),
-    }
-}
-
 /// curl's request, described back to it as `text/plain`.
 #[test]
 fn curl_gets_a_description() {
     let (mut server, addr) = Program::server(CHAPTER, &[]);
-    let Some(output) = curl(addr, "/hello?lang=ko") else {
+    let Some(output) = curl(addr, "/hello?lang=ko", &["--include"]) else {
         return;
     };
     assert!(

@@ -576,3 +576,26 @@ pub fn visible(bytes: &[u8]) -> String {
         .map(|line| line.replace('\r', "\\r").replace('\n', "\\n") + "\n")
         .collect()
 }
+
+/// Runs the real curl on `http://{addr}{path}` with `args`, sending what a reader's
+/// `curl http://127.0.0.1:5000{path}` sends: that Host, and curl 7.88.1's User-Agent, so
+/// the byte counts in a transcript match the page whatever curl is installed. `None` (after
+/// one line saying so) where curl is missing, except in CI, where that fails the test.
+pub fn curl(addr: SocketAddr, path: &str, args: &[&str]) -> Option<std::process::Output> {
+    let url = format!("http://{addr}{path}");
+    let run = Command::new("curl")
+        .args(["--silent", "--show-error", "--max-time", "20"])
+        .args(["--header", "Host: 127.0.0.1:5000"])
+        .args(["--user-agent", "curl/7.88.1"])
+        .args(args)
+        .arg(&url)
+        .output();
+    match run {
+        Ok(output) => Some(output),
+        Err(err) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: curl is not installed ({err}); install it to run this test");
+            None
+        }
+        Err(err) => panic!("curl is required in CI: {err}"),
+    }
+}
