@@ -8,11 +8,7 @@ use crate::support::{Client, Normalizer, Program, WAIT, unused_addr};
 #[test]
 fn against_ch01_the_seeds_story() {
     let (mut server, addr) = Program::server("ch01-raw-server", &[]);
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
 
     client.press_enter();
     client.wait_for("write:");

@@ -118,11 +118,7 @@ fn a_megabyte() {
 #[test]
 fn ctrl_c_with_a_client_connected() {
     let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
     server.wait_for("connected");
 
     let server = server.interrupt();
@@ -149,11 +145,7 @@ fn ctrl_c_with_a_client_connected() {
 #[test]
 fn killed_with_unread_data() {
     let (mut server, addr) = Program::server("ch04-keep-alive", &[]);
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
     server.wait_for("connected");
     server.freeze();
     client.press_enter();

@@ -90,6 +90,17 @@ pub struct Output {
 }
 
 impl Program {
+    /// Chapter 3's client in `--manual` mode (one write per Enter), once it has
+    /// printed that it is connected to `addr`.
+    pub fn manual_client(addr: SocketAddr) -> Program {
+        let mut client = Program::start(
+            "ch03-interval-client",
+            &["--addr", &addr.to_string(), "--manual"],
+        );
+        client.wait_for("connect:");
+        client
+    }
+
     /// Starts `chapter` with `args`; the transcript begins with the command a
     /// reader would type (`--addr` left out: the normalised ports match the default).
     pub fn start(chapter: &str, args: &[&str]) -> Program {

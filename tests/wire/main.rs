@@ -243,11 +243,7 @@ fn ch01_ch03() {
         return;
     };
     wire.states();
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
     wire.wait("the handshake", |seen| seen.len() >= 3);
     wire.states();
 
@@ -348,11 +344,7 @@ fn ch04_ctrl_c() {
     let Some(mut wire) = Wire::start(addr) else {
         return;
     };
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
     server.wait_for("connected");
     wire.wait("the handshake", |seen| seen.len() >= 3);
     wire.states();
@@ -387,11 +379,7 @@ fn ch04_killed_with_unread_data() {
     let Some(mut wire) = Wire::start(addr) else {
         return;
     };
-    let mut client = Program::start(
-        "ch03-interval-client",
-        &["--addr", &addr.to_string(), "--manual"],
-    );
-    client.wait_for("connect:");
+    let mut client = Program::manual_client(addr);
     server.wait_for("connected");
     wire.wait("the handshake", |seen| seen.len() >= 3);
     server.freeze(); // Ctrl-Z
