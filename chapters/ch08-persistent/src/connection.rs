@@ -1,0 +1,456 @@
+//! One connection, many requests: wait for the next one, read its head and
+//! its body, answer, and say whether the connection goes on.
+
+use std::io;
+use std::net::SocketAddr;
+
+use ch01_raw_server::bytes;
+use ch05_raw_http::BODY as PAGE;
+use ch07_request_parser::{Head, Parsed, parse, read_head, rejection};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use crate::body::Body;
+use crate::chunked::Step;
+use crate::framing::Framing;
+use crate::request::{Exchange, request_line};
+use crate::response::{CONTINUE, Length, head, reason};
+use crate::routes::Route;
+use crate::rules::Rule;
+use crate::{Config, Next, Persist};
+
+const HTML: &str = "text/html; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
+const OCTETS: &str = "application/octet-stream";
+
+// ANCHOR: connection
+/// A client's connection and the bytes read from it that no request has
+/// used yet: the start of the next (pipelined) request lives here.
+pub struct Connection {
+    stream: TcpStream,
+    peer: SocketAddr,
+    buf: Vec<u8>,
+    config: Config,
+    requests: usize,
+}
+// ANCHOR_END: connection
+
+/// What reading a piece of a body found.
+enum Piece {
+    /// `buf[..n]` is body data.
+    Data(usize),
+    End,
+    Broke(Rule),
+    /// The client closed, or sent nothing for `idle_timeout`.
+    Cut(u16, String),
+}
+
+impl Connection {
+    pub fn new(stream: TcpStream, peer: SocketAddr, config: Config) -> Self {
+        // an echo goes out in pieces as they come: let none of them wait
+        // for the ACK of the one before (Nagle's algorithm). Only a socket
+        // that is already gone can refuse, and its next write will say so.
+        let _ = stream.set_nodelay(true);
+        let connection = Connection {
+            stream,
+            peer,
+            buf: Vec::with_capacity(4096),
+            config,
+            requests: 0,
+        };
+        connection.log(format_args!("connected"));
+        connection
+    }
+
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    /// One line on stdout about this connection, unless `--quiet`.
+    fn log(&self, line: std::fmt::Arguments) {
+        if !self.config.quiet {
+            println!("{}: {line}", self.peer);
+        }
+    }
+
+    // ANCHOR: wait_for_request
+    /// Between requests: at once if a pipelined request is already here,
+    /// else the first byte of the next one, the client's FIN, or the idle
+    /// timeout. Cancel-safe: the one await is `read_buf`, which reads
+    /// into `buf` only when it completes.
+    pub async fn wait_for_request(&mut self) -> io::Result<Next> {
+        if !self.buf.is_empty() {
+            return Ok(Next::Request);
+        }
+        let idle = self.config.idle_timeout;
+        let read = timeout(idle, self.stream.read_buf(&mut self.buf)).await;
+        match read.map(|read| read.map(|n| n > 0)) {
+            Ok(Err(err)) => Err(err),
+            Ok(Ok(true)) => Ok(Next::Request),
+            Ok(Ok(false)) => {
+                let served = requests(self.requests);
+                self.log(format_args!("closed by the client after {served}"));
+                Ok(Next::Closed)
+            }
+            Err(_) => {
+                let idle = humantime::format_duration(idle);
+                self.log(format_args!("idle for {idle}, closing"));
+                Ok(Next::TimedOut)
+            }
+        }
+    }
+    // ANCHOR_END: wait_for_request
+
+    // ANCHOR: serve_request
+    /// Reads one request head, checks it, and answers it (body included).
+    /// `closing`: the server is shutting down; this is the last response.
+    pub async fn serve_request(
+        &mut self,
+        closing: bool,
+    ) -> io::Result<Persist> {
+        let head_config = ch07_request_parser::Config {
+            limits: self.config.limits,
+            head_timeout: self.config.head_timeout,
+        };
+        let head = read_head(&mut self.stream, &mut self.buf, &head_config);
+        let used = match head.await? {
+            Head::Complete { used } => used,
+            Head::Rejected(error) => {
+                return self.reject(&rejection(&error)).await;
+            }
+            Head::Closed(0) => return Ok(Persist::Close),
+            Head::Closed(n) => {
+                let text = format!("the client closed after {}", bytes(n));
+                return self.refuse(None, 400, &text).await;
+            }
+            Head::TimedOut => {
+                let waited =
+                    humantime::format_duration(head_config.head_timeout);
+                let text = format!("no complete head within {waited}");
+                return self.refuse(None, 408, &text).await;
+            }
+        };
+        // parsed again, to borrow from buf (read_head saw it complete)
+        let checked = {
+            let mut fields = Vec::new();
+            match parse(&self.buf, &self.config.limits, &mut fields) {
+                Ok(Parsed::Complete(request)) => {
+                    Some((request_line(&request), Exchange::new(&request)))
+                }
+                _ => None,
+            }
+        };
+        self.buf.drain(..used); // the body or the next request starts here
+        self.requests += 1;
+        match checked {
+            Some((_, Ok(exchange))) => self.answer(exchange, closing).await,
+            Some((line, Err(rule))) => {
+                self.refuse(Some(&line), rule.status(), rule.text()).await
+            }
+            None => self.refuse(None, 400, "the head changed").await,
+        }
+    }
+    // ANCHOR_END: serve_request
+
+    /// ch05's polite close: our FIN, then drain until the client's (bounded).
+    pub async fn close(mut self) -> io::Result<()> {
+        ch05_raw_http::close(&mut self.stream).await
+    }
+
+    // ANCHOR: answer
+    /// The route's answer, after reading the body it comes with.
+    async fn answer(
+        &mut self,
+        exchange: Exchange,
+        closing: bool,
+    ) -> io::Result<Persist> {
+        let max_body = self.config.max_body;
+        if matches!(exchange.framing, Framing::Length(n) if n > max_body) {
+            // refused before reading it, and without a 100 Continue
+            return self.refuse_rule(&exchange, Rule::BodyTooLarge).await;
+        }
+        let body_follows =
+            !matches!(exchange.framing, Framing::None | Framing::Length(0));
+        let continued =
+            exchange.expects_continue && body_follows && self.buf.is_empty();
+        if continued {
+            // RFC 9110 §10.1.1: the client may wait for this before it
+            // sends the body; a client that already sends it needs none
+            self.send(CONTINUE).await?;
+        }
+        let persist = match exchange.keep_alive && !closing {
+            true => Persist::KeepOpen,
+            false => Persist::Close,
+        };
+        let body = Body::new(exchange.framing, max_body, &self.config.limits);
+        let answer = Answer {
+            exchange,
+            persist,
+            continued,
+            body,
+        };
+        match answer.exchange.route {
+            Route::Echo => self.echo(answer).await,
+            _ => self.respond(answer).await,
+        }
+    }
+    // ANCHOR_END: answer
+}
+
+/// One request being answered.
+struct Answer {
+    exchange: Exchange,
+    persist: Persist,
+    continued: bool, // a 100 Continue went out
+    body: Body,
+}
+
+impl Connection {
+    // ANCHOR: respond
+    /// Reads the request body to its end (and drops it), then answers with
+    /// the route's body: head and body in one write.
+    async fn respond(&mut self, mut answer: Answer) -> io::Result<Persist> {
+        loop {
+            match self.piece(&mut answer.body).await? {
+                Piece::Data(n) => drop(self.buf.drain(..n)),
+                Piece::End => break,
+                Piece::Broke(rule) => {
+                    return self.refuse_rule(&answer.exchange, rule).await;
+                }
+                Piece::Cut(status, text) => {
+                    let line = Some(answer.exchange.line.as_str());
+                    return self.refuse(line, status, &text).await;
+                }
+            }
+        }
+        let (status, content_type, body) = match &answer.exchange.route {
+            Route::Page => (200, HTML, PAGE.as_bytes()),
+            Route::Headers(lines) => (200, TEXT, &lines[..]),
+            Route::NotAllowed => (405, TEXT, &b"/ takes GET or HEAD\n"[..]),
+            _ => (404, TEXT, &b"404 Not Found\n"[..]),
+        };
+        let length = Length::Known(body.len() as u64);
+        let (persist, version) = (answer.persist, answer.exchange.version);
+        let mut response = head(status, content_type, length, persist, version);
+        if !answer.exchange.head_only {
+            response.extend_from_slice(body); // HEAD: the same head, no body
+        }
+        self.send(&response).await?;
+        self.log_answer(&answer, status, "");
+        Ok(persist)
+    }
+    // ANCHOR_END: respond
+
+    // ANCHOR: echo
+    /// `/echo`: the body back as it arrives, framed as it came. The head
+    /// goes out with the first piece, so a bad first chunk still gets 400.
+    async fn echo(&mut self, mut answer: Answer) -> io::Result<Persist> {
+        let (persist, version) = (answer.persist, answer.exchange.version);
+        let length = match answer.exchange.framing {
+            Framing::None => Length::Known(0),
+            Framing::Length(n) => Length::Known(n),
+            Framing::Chunked => Length::Chunked,
+        };
+        let mut out = head(200, OCTETS, length, persist, version);
+        let mut started = false;
+        loop {
+            match self.piece(&mut answer.body).await? {
+                Piece::Data(n) if answer.exchange.head_only => {
+                    drop(self.buf.drain(..n));
+                }
+                Piece::Data(n) => {
+                    frame(&mut out, length, &self.buf[..n]);
+                    self.buf.drain(..n);
+                    self.send(&out).await?;
+                    out.clear();
+                    started = true;
+                }
+                Piece::End => break,
+                Piece::Broke(rule) if !started => {
+                    return self.refuse_rule(&answer.exchange, rule).await;
+                }
+                Piece::Cut(status, text) if !started => {
+                    let line = Some(answer.exchange.line.as_str());
+                    return self.refuse(line, status, &text).await;
+                }
+                Piece::Broke(rule) => return self.cut(&answer, rule.text()),
+                Piece::Cut(_, text) => return self.cut(&answer, &text),
+            }
+        }
+        if length == Length::Chunked && !answer.exchange.head_only {
+            out.extend_from_slice(b"0\r\n\r\n"); // last-chunk, no trailers
+        }
+        self.send(&out).await?;
+        self.log_answer(&answer, 200, "");
+        Ok(persist)
+    }
+    // ANCHOR_END: echo
+
+    /// A body that broke off after its echo began: the response cannot
+    /// become a 400 now; it stays unfinished (no last chunk, or fewer bytes
+    /// than its Content-Length), which tells the client it is incomplete.
+    fn cut(&self, answer: &Answer, why: &str) -> io::Result<Persist> {
+        let ending = format!(", then: {why}: closing mid-response");
+        self.log_answer(answer, 200, &ending);
+        Ok(Persist::Close)
+    }
+
+    // ANCHOR: piece
+    /// The next piece of the body: data in `buf`, its end, a broken rule,
+    /// or the client gone quiet (`idle_timeout` for each read) or away.
+    async fn piece(&mut self, body: &mut Body) -> io::Result<Piece> {
+        loop {
+            match body.step(&self.buf) {
+                Err(rule) => return Ok(Piece::Broke(rule)),
+                Ok(Step::Data(n)) => return Ok(Piece::Data(n)),
+                Ok(Step::End(n)) => {
+                    self.buf.drain(..n);
+                    return Ok(Piece::End);
+                }
+                Ok(Step::Framing(n)) => {
+                    self.buf.drain(..n);
+                    continue;
+                }
+                Ok(Step::More) => {}
+            }
+            let idle = self.config.idle_timeout;
+            let read = timeout(idle, self.stream.read_buf(&mut self.buf));
+            match read.await.map(|read| read.map(|n| n > 0)) {
+                Ok(Err(err)) => return Err(err),
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => {
+                    let text = "the client closed inside the body".to_string();
+                    return Ok(Piece::Cut(400, text));
+                }
+                Err(_) => {
+                    let idle = humantime::format_duration(idle);
+                    let text = format!("no body byte within {idle}");
+                    return Ok(Piece::Cut(408, text));
+                }
+            }
+        }
+    }
+    // ANCHOR_END: piece
+
+    // ANCHOR: refuse
+    /// A head that broke one of chapter 7's rules: its one line, answered.
+    async fn reject(&mut self, line: &str) -> io::Result<Persist> {
+        let status = line.split(' ').next().and_then(|s| s.parse().ok());
+        let status = status.unwrap_or(400);
+        let text = line.split_once(": ").map_or(line, |(_, text)| text);
+        self.refuse(None, status, text).await
+    }
+
+    /// A request that broke a rule of this chapter, after its head.
+    async fn refuse_rule(
+        &mut self,
+        exchange: &Exchange,
+        rule: Rule,
+    ) -> io::Result<Persist> {
+        self.refuse(Some(&exchange.line), rule.status(), rule.text())
+            .await
+    }
+
+    /// An error response, then the end of the connection: after a framing
+    /// error we cannot know where a next request would start (RFC 9112
+    /// §6.3, §11.2), so every error closes.
+    async fn refuse(
+        &mut self,
+        request_line: Option<&str>,
+        status: u16,
+        text: &str,
+    ) -> io::Result<Persist> {
+        let reason = reason(status);
+        let body = format!("{status} {reason}: {text}\n");
+        let length = Length::Known(body.len() as u64);
+        let version = ch07_request_parser::Version::Http11;
+        let mut response = head(status, TEXT, length, Persist::Close, version);
+        response.extend_from_slice(body.as_bytes());
+        self.send(&response).await?;
+        match request_line {
+            Some(line) => {
+                self.log(format_args!("{line} → {status} {reason}: {text}"))
+            }
+            None => self.log(format_args!("{status} {reason}: {text}")),
+        }
+        Ok(Persist::Close)
+    }
+    // ANCHOR_END: refuse
+
+    /// `GET / HTTP/1.1 → 200 OK`, with the body read and what follows.
+    fn log_answer(&self, answer: &Answer, status: u16, ending: &str) {
+        let line = &answer.exchange.line;
+        let body = match (&answer.exchange.framing, &answer.body) {
+            (Framing::Length(n), _) => format!(", {n}-byte body"),
+            (Framing::Chunked, Body::Chunked(chunks)) => format!(
+                ", chunked body: {} in {} chunk{}, {} trailer field{}",
+                bytes(chunks.body as usize),
+                chunks.chunks,
+                plural(chunks.chunks),
+                chunks.trailers,
+                plural(chunks.trailers),
+            ),
+            _ => String::new(),
+        };
+        let continued = if answer.continued {
+            "100 Continue, "
+        } else {
+            ""
+        };
+        let reason = reason(status);
+        let closing = match answer.persist {
+            Persist::Close if ending.is_empty() => ", closing",
+            _ => "",
+        };
+        self.log(format_args!(
+            "{line}{body} → {continued}{status} {reason}{ending}{closing}"
+        ));
+    }
+
+    // ANCHOR: send
+    /// Writes all of `bytes`; a write that makes no progress for
+    /// `send_timeout` (a client that stopped reading) is an error.
+    async fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let mut sent = 0;
+        while sent < bytes.len() {
+            let write = self.stream.write(&bytes[sent..]);
+            match timeout(self.config.send_timeout, write).await {
+                Ok(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(Ok(n)) => sent += n,
+                Ok(Err(err)) => return Err(err),
+                Err(_) => {
+                    let waited =
+                        humantime::format_duration(self.config.send_timeout);
+                    let text = format!("the client read nothing for {waited}");
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, text));
+                }
+            }
+        }
+        Ok(())
+    }
+    // ANCHOR_END: send
+}
+
+// ANCHOR: frame
+/// One piece of an echo, framed as the response is: as is for a
+/// Content-Length, as one chunk for a chunked body (RFC 9112 §7.1).
+fn frame(out: &mut Vec<u8>, length: Length, data: &[u8]) {
+    if length == Length::Chunked {
+        out.extend_from_slice(format!("{:x}\r\n", data.len()).as_bytes());
+    }
+    out.extend_from_slice(data);
+    if length == Length::Chunked {
+        out.extend_from_slice(b"\r\n"); // chunk-data CRLF
+    }
+}
+// ANCHOR_END: frame
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `1 request`, `2 requests`.
+fn requests(n: usize) -> String {
+    format!("{n} request{}", plural(n))
+}
