@@ -10,4 +10,5 @@ mod ch04;
 mod ch05;
 mod ch06;
 mod ch07;
+mod ch12;
 mod help;

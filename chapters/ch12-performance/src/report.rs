@@ -1,0 +1,304 @@
+//! The results: a table for the terminal, the same table as markdown, and an SVG bar
+//! chart written by hand (text, no plotting crate) for the page.
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::load::Report;
+use crate::memory::Memory;
+
+/// A connection kept open for many requests, or a new one per request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    KeepAlive,
+    Close,
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::KeepAlive => "keep-alive",
+            Mode::Close => "new connection",
+        }
+    }
+}
+
+/// One server under one load.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub server: String,
+    pub mode: Mode,
+    /// The load generator that measured requests, req/s and latency.
+    pub tool: &'static str,
+    pub cpu_ns: u64,
+    pub report: Report,
+}
+
+impl Row {
+    /// The figure: server CPU time per completed request.
+    pub fn cpu_us_per_request(&self) -> f64 {
+        self.cpu_ns as f64 / 1e3 / self.report.requests.max(1) as f64
+    }
+}
+
+/// Everything one run measured.
+#[derive(Clone, Debug, Default)]
+pub struct Run {
+    /// When the run started (IMF-fixdate, UTC) and on what.
+    pub date: String,
+    pub machine: String,
+    pub rows: Vec<Row>,
+    pub memory: Vec<(String, Memory)>,
+    /// The exact commands of the loads, one line each.
+    pub commands: Vec<String>,
+    /// What was skipped or differed, one line each.
+    pub notes: Vec<String>,
+}
+
+impl Run {
+    fn reference(&self, mode: Mode) -> Option<f64> {
+        self.rows
+            .iter()
+            .find(|row| row.server == "hyper" && row.mode == mode)
+            .map(Row::cpu_us_per_request)
+    }
+
+    fn memory_reference(&self) -> Option<f64> {
+        self.memory
+            .iter()
+            .find(|(server, _)| server == "hyper")
+            .map(|(_, memory)| memory.kib_per_connection())
+    }
+
+    /// The two tables as rows of cells: CPU and latency, then memory.
+    fn tables(&self) -> (Vec<[String; 8]>, Vec<[String; 4]>) {
+        let mut load = Vec::new();
+        for row in &self.rows {
+            let cpu = row.cpu_us_per_request();
+            load.push([
+                row.server.clone(),
+                row.mode.label().to_string(),
+                format!("{cpu:.2}"),
+                ratio(cpu, self.reference(row.mode)),
+                format!("{:.0}", row.report.per_second),
+                latency(row.report.p50),
+                latency(row.report.p99),
+                row.tool.to_string(),
+            ]);
+        }
+        let mut memory = Vec::new();
+        for (server, measured) in &self.memory {
+            let kib = measured.kib_per_connection();
+            memory.push([
+                server.clone(),
+                format!("{kib:.2}"),
+                ratio(kib, self.memory_reference()),
+                measured.connections.to_string(),
+            ]);
+        }
+        (load, memory)
+    }
+
+    /// The terminal's table.
+    pub fn text(&self) -> String {
+        let (load, memory) = self.tables();
+        let mut out = String::new();
+        out.push_str(&aligned(&LOAD_HEADER, &load));
+        out.push('\n');
+        out.push_str(&aligned(&MEMORY_HEADER, &memory));
+        out
+    }
+
+    /// The page's table, with where and how it was measured.
+    pub fn markdown(&self) -> String {
+        let (load, memory) = self.tables();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<!-- written by `cargo run --release -p ch12-performance`; do not edit -->"
+        );
+        let _ = writeln!(out, "Measured {} on {}.\n", self.date, self.machine);
+        out.push_str(&markdown_table(&LOAD_HEADER, &load));
+        out.push('\n');
+        out.push_str(&markdown_table(&MEMORY_HEADER, &memory));
+        out.push('\n');
+        for command in &self.commands {
+            let _ = writeln!(out, "- `{command}`");
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        out
+    }
+
+    /// The chart: server CPU µs per request in both modes, and KiB per idle connection,
+    /// a horizontal bar per server.
+    pub fn svg(&self) -> String {
+        let mut panels: Vec<Panel> = Vec::new();
+        for mode in [Mode::KeepAlive, Mode::Close] {
+            let bars: Vec<_> = self
+                .rows
+                .iter()
+                .filter(|row| row.mode == mode)
+                .map(|row| {
+                    let cpu = row.cpu_us_per_request();
+                    let label = format!("{cpu:.2} µs  {}", ratio(cpu, self.reference(mode)));
+                    (row.server.clone(), cpu, label)
+                })
+                .collect();
+            if !bars.is_empty() {
+                panels.push((format!("server CPU µs per request, {}", mode.label()), bars));
+            }
+        }
+        let bars: Vec<_> = self
+            .memory
+            .iter()
+            .map(|(server, memory)| {
+                let kib = memory.kib_per_connection();
+                let label = format!("{kib:.2} KiB  {}", ratio(kib, self.memory_reference()));
+                (server.clone(), kib, label)
+            })
+            .collect();
+        if !bars.is_empty() {
+            let connections = self.memory.first().map_or(0, |(_, m)| m.connections);
+            panels.push((format!("KiB per idle connection, {connections} open"), bars));
+        }
+        svg(&format!("{} · {}", self.date, self.machine), &panels)
+    }
+}
+
+const LOAD_HEADER: [&str; 8] = [
+    "server",
+    "mode",
+    "CPU µs/req",
+    "× hyper",
+    "req/s",
+    "p50",
+    "p99",
+    "measured by",
+];
+const MEMORY_HEADER: [&str; 4] = ["server", "KiB/conn", "× hyper", "connections"];
+
+fn ratio(value: f64, reference: Option<f64>) -> String {
+    match reference {
+        Some(reference) if reference > 0.0 => format!("{:.2}×", value / reference),
+        _ => "–".to_string(),
+    }
+}
+
+fn latency(value: Option<Duration>) -> String {
+    match value {
+        None => "–".to_string(),
+        Some(value) if value < Duration::from_millis(1) => format!("{} µs", value.as_micros()),
+        Some(value) => format!("{:.2} ms", value.as_secs_f64() * 1e3),
+    }
+}
+
+fn aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = header.map(|cell| cell.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    for row in rows {
+        out.push_str(&line(row.iter().map(String::as_str).collect()));
+    }
+    out
+}
+
+fn markdown_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    let mut out = format!("| {} |\n", header.join(" | "));
+    out.push_str(&format!("|{}\n", "---|".repeat(N)));
+    for row in rows {
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    out
+}
+
+/// Text for SVG: `&`, `<` and `>` escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+const COLOURS: [&str; 6] = [
+    "#d9480f", "#1864ab", "#868e96", "#2b8a3e", "#862e9c", "#e67700",
+];
+const WIDTH: f64 = 720.0;
+const LABEL: f64 = 70.0; // the server names' column
+const BAR_AREA: f64 = 470.0;
+const BAR: f64 = 18.0;
+const GAP: f64 = 6.0;
+
+/// A chart's panel: its title, and a bar per server (name, value, label).
+type Panel = (String, Vec<(String, f64, String)>);
+
+/// Panels of horizontal bars, each bar scaled to its panel's largest value.
+fn svg(caption: &str, panels: &[Panel]) -> String {
+    let mut servers: Vec<&str> = Vec::new();
+    let mut body = String::new();
+    let mut y = 28.0;
+    let _ = writeln!(
+        body,
+        r##"<text x="8" y="18" font-size="12" fill="#495057">{}</text>"##,
+        escape(caption)
+    );
+    for (title, bars) in panels {
+        y += 22.0;
+        let _ = writeln!(
+            body,
+            r##"<text x="8" y="{y}" font-size="14" font-weight="bold">{}</text>"##,
+            escape(title)
+        );
+        y += 8.0;
+        let largest = bars.iter().map(|(_, value, _)| *value).fold(0.0, f64::max);
+        for (server, value, label) in bars {
+            if !servers.contains(&server.as_str()) {
+                servers.push(server);
+            }
+            let colour = servers
+                .iter()
+                .position(|known| known == server)
+                .map_or(COLOURS[0], |i| COLOURS[i % COLOURS.len()]);
+            let width = if largest > 0.0 {
+                value / largest * BAR_AREA
+            } else {
+                0.0
+            };
+            let text_y = y + BAR - 5.0;
+            let _ = writeln!(
+                body,
+                r##"<text x="{x}" y="{text_y}" font-size="13" text-anchor="end">{name}</text>"##,
+                x = LABEL - 6.0,
+                name = escape(server)
+            );
+            let _ = writeln!(
+                body,
+                r#"<rect x="{LABEL}" y="{y}" width="{width:.1}" height="{BAR}" fill="{colour}"/>"#
+            );
+            let _ = writeln!(
+                body,
+                r##"<text x="{x:.1}" y="{text_y}" font-size="12">{label}</text>"##,
+                x = LABEL + width + 6.0,
+                label = escape(label)
+            );
+            y += BAR + GAP;
+        }
+    }
+    let height = y + 10.0;
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
+         viewBox=\"0 0 {WIDTH} {height}\" font-family=\"sans-serif\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{body}</svg>\n"
+    )
+}
