@@ -23,11 +23,14 @@ const LOAD_CORE: usize = 1;
 #[command(name = PROGRAM)]
 struct Args {
     /// How long each load runs
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = humantime::parse_duration)]
     duration: Duration,
     /// Load before each measured run, not counted (the allocator, caches and Node's JIT warm up)
     #[arg(long, default_value = "1s", value_parser = humantime::parse_duration)]
     warmup: Duration,
+    /// Rounds of every server in turn; the table shows each figure's median
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Concurrent connections of the load generator
     #[arg(long, default_value_t = 32)]
     connections: usize,
@@ -138,45 +141,49 @@ fn run(args: &Args) -> usize {
             return 1;
         }
     };
-    let mut reference: Option<Answer> = None;
-    for (name, command) in &servers {
-        let command = files.fill(command);
-        let loads = [
-            (
-                Mode::KeepAlive,
-                keep_alive.as_ref(),
-                warmups.0.as_ref().filter(|_| keep_alive.is_some()),
-            ),
-            (
-                Mode::Close,
-                close.as_ref(),
-                warmups.1.as_ref().filter(|_| close.is_some()),
-            ),
-        ];
+    let mut phases = Vec::new();
+    for (mode, load, warmup) in [
+        (Mode::KeepAlive, keep_alive, warmups.0),
+        (Mode::Close, close, warmups.1),
+    ] {
+        if let Some(load) = load {
+            phases.push(Phase { mode, load, warmup });
+        }
+    }
+    let bench = Bench {
+        cores: (server_core, load_core),
+        phases,
+        idle,
         // --quick: one process for everything (a restart costs more than its load)
-        let phases = (idle, !args.quick);
-        match measure(
-            name,
-            &command,
-            &mut run,
-            (server_core, load_core),
-            &loads,
-            phases,
-            &mut reference,
-        ) {
-            Ok(()) => {
-                if let Err(line) = files.answered_by(reference.as_ref()) {
-                    eprintln!("{PROGRAM}: {line}");
-                    return problems + 1;
-                }
+        fresh: !args.quick,
+    };
+    let rounds = if args.quick { 1 } else { args.rounds.max(1) };
+    let mut reference: Option<Answer> = None;
+    let mut failed: Vec<&str> = Vec::new();
+    // ANCHOR: rounds
+    // Round after round of every server in turn, so that what else the machine does
+    // falls on all of them alike; the table shows each figure's median.
+    for round in 0..rounds {
+        for (name, command) in &servers {
+            if failed.contains(&name.as_str()) {
+                continue;
             }
-            Err(line) => {
+            let command = files.fill(command);
+            let first = round == 0;
+            let measured = bench.measure(name, &command, &mut run, first, &mut reference);
+            let answered = match measured {
+                Ok(()) => files.answered_by(reference.as_ref()),
+                Err(line) => Err(line),
+            };
+            if let Err(line) = answered {
                 eprintln!("{PROGRAM}: {line}");
                 run.notes.push(line);
+                failed.push(name);
                 problems += 1;
             }
         }
     }
+    // ANCHOR_END: rounds
 
     println!();
     print!("{}", run.text());
@@ -214,93 +221,134 @@ fn pinned_command(load: &Load, core: Option<usize>) -> String {
     }
 }
 
-/// Starts one server three times (keep-alive load, new-connection load, idle
-/// connections: each on a fresh process, unless `fresh` is false) and adds what it
-/// measured to `run`.
-fn measure(
-    name: &str,
-    command: &[String],
-    run: &mut Run,
-    (server_core, load_core): (Option<usize>, Option<usize>),
-    loads: &[(Mode, Option<&Load>, Option<&Load>)],
-    (idle, fresh): (usize, bool),
-    reference: &mut Option<Answer>,
-) -> Result<(), String> {
-    println!("{name}: {}", command.join(" "));
-    let mut server = Server::start(name, command, server_core)?;
-    let answered = answer(server.addr).map_err(|err| format!("{name}: GET / failed: {err}"))?;
-    match reference {
-        None => *reference = Some(answered),
-        Some(reference) => {
-            for difference in answered.differences(reference) {
-                note(
-                    &mut run.notes,
-                    format!("{name} answers GET / with {difference}"),
-                );
+/// One load of a run, and the same for a second first, not measured.
+struct Phase {
+    mode: Mode,
+    load: Load,
+    warmup: Option<Load>,
+}
+
+/// How every server is measured.
+struct Bench {
+    /// The server's core and the load generator's.
+    cores: (Option<usize>, Option<usize>),
+    phases: Vec<Phase>,
+    idle: usize,
+    /// A fresh process for every load and for the idle connections.
+    fresh: bool,
+}
+
+impl Bench {
+    /// One round for one server: each load on a fresh process (unless `fresh` is
+    /// false), then, in the first round, its idle connections. The first round also
+    /// checks its answer to `GET /` against the first server's.
+    fn measure(
+        &self,
+        name: &str,
+        command: &[String],
+        run: &mut Run,
+        first: bool,
+        reference: &mut Option<Answer>,
+    ) -> Result<(), String> {
+        let (server_core, load_core) = self.cores;
+        if first {
+            println!("{name}: {}", command.join(" "));
+        }
+        let mut server = Server::start(name, command, server_core)?;
+        if first {
+            let answered =
+                answer(server.addr).map_err(|err| format!("{name}: GET / failed: {err}"))?;
+            match reference {
+                None => *reference = Some(answered),
+                Some(reference) => {
+                    for difference in answered.differences(reference) {
+                        note(
+                            &mut run.notes,
+                            format!("{name} answers GET / with {difference}"),
+                        );
+                    }
+                }
             }
         }
-    }
-    for &(mode, load, warmup) in loads {
-        let Some(load) = load else { continue };
-        if mode == Mode::Close && fresh {
-            // a fresh process: what the first load left behind does not count here
+        for (i, phase) in self.phases.iter().enumerate() {
+            if self.fresh && i > 0 {
+                // a fresh process: what the last load left behind does not count here
+                drop(server);
+                server = Server::start(name, command, server_core)?;
+            }
+            let row = self.load(name, &mut server, phase, load_core, &mut run.notes)?;
+            println!(
+                "  {}: {} requests, {:.2} µs CPU each, {:.0} req/s",
+                phase.mode.label(),
+                row.report.requests,
+                row.cpu_us_per_request(),
+                row.report.per_second
+            );
+            run.rows.push(row);
+        }
+        if !first {
+            return Ok(());
+        }
+        if self.fresh {
             drop(server);
             server = Server::start(name, command, server_core)?;
         }
-        if let Some(warmup) = warmup {
+        let memory =
+            idle_connections(&server, self.idle).map_err(|err| format!("{name}: {err}"))?;
+        println!(
+            "  {} idle connections: {} → {} KiB, {:.2} KiB each",
+            self.idle,
+            memory.before_kib,
+            memory.after_kib,
+            memory.kib_per_connection()
+        );
+        run.memory.push((name.to_string(), memory));
+        Ok(())
+    }
+
+    // ANCHOR: load
+    /// The server's CPU time across one load, and what the load generator reported.
+    fn load(
+        &self,
+        name: &str,
+        server: &mut Server,
+        phase: &Phase,
+        load_core: Option<usize>,
+        notes: &mut Vec<String>,
+    ) -> Result<Row, String> {
+        let mode = phase.mode.label();
+        if let Some(warmup) = &phase.warmup {
             warmup
                 .run(server.addr, load_core)
                 .map_err(|err| format!("{name}: warm-up: {err}"))?;
         }
         let before = cpu_ns(server.pid())?;
-        let report = load
+        let report = phase
+            .load
             .run(server.addr, load_core)
             .map_err(|err| format!("{name}: {err}"))?;
         let after = cpu_ns(server.pid())?;
         if !server.running() {
-            return Err(format!("{name} exited under the {} load", mode.label()));
+            return Err(format!("{name} exited under the {mode} load"));
         }
         if report.requests == 0 {
-            return Err(format!(
-                "{name}: no response under the {} load",
-                mode.label()
-            ));
+            return Err(format!("{name}: no response under the {mode} load"));
         }
         if let Some(errors) = &report.errors {
             note(
-                &mut run.notes,
-                format!("{name}, {}: {}: {errors}", mode.label(), load.program),
+                notes,
+                format!("{name}, {mode}: {}: {errors}", phase.load.program),
             );
         }
-        let row = Row {
+        Ok(Row {
             server: name.to_string(),
-            mode,
-            tool: load.program,
+            mode: phase.mode,
+            tool: phase.load.program,
             cpu_ns: after - before,
             report,
-        };
-        println!(
-            "  {}: {} requests, {:.2} µs CPU each, {:.0} req/s",
-            mode.label(),
-            row.report.requests,
-            row.cpu_us_per_request(),
-            row.report.per_second
-        );
-        run.rows.push(row);
+        })
     }
-    if fresh {
-        drop(server);
-        server = Server::start(name, command, server_core)?;
-    }
-    let memory = idle_connections(&server, idle).map_err(|err| format!("{name}: {err}"))?;
-    println!(
-        "  {idle} idle connections: {} → {} KiB, {:.2} KiB each",
-        memory.before_kib,
-        memory.after_kib,
-        memory.kib_per_connection()
-    );
-    run.memory.push((name.to_string(), memory));
-    Ok(())
+    // ANCHOR_END: load
 }
 
 /// Raises the open-file limit for `idle` connections (this process holds one end of

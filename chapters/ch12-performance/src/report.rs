@@ -54,12 +54,96 @@ pub struct Run {
     pub notes: Vec<String>,
 }
 
+/// One server under one load over all rounds: the median of each figure.
+struct Summary {
+    server: String,
+    mode: Mode,
+    tool: &'static str,
+    /// CPU µs per request of every round, smallest first.
+    cpu_us: Vec<f64>,
+    per_second: f64,
+    p50: Option<Duration>,
+    p99: Option<Duration>,
+}
+
+impl Summary {
+    fn cpu_us(&self) -> f64 {
+        median(&self.cpu_us)
+    }
+
+    /// The smallest and the largest of the rounds, when there were several.
+    fn spread(&self) -> String {
+        match (self.cpu_us.first(), self.cpu_us.last()) {
+            (Some(low), Some(high)) if self.cpu_us.len() > 1 => format!("{low:.2}–{high:.2}"),
+            _ => "–".to_string(),
+        }
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(sorted: &[f64]) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+fn median_duration(mut values: Vec<Duration>) -> Option<Duration> {
+    values.sort();
+    let seconds: Vec<f64> = values.iter().map(Duration::as_secs_f64).collect();
+    (!seconds.is_empty()).then(|| Duration::from_secs_f64(median(&seconds)))
+}
+
 impl Run {
+    /// Every (server, mode) in the order first measured, its rounds taken together.
+    fn summaries(&self) -> Vec<Summary> {
+        let mut keys: Vec<(&str, Mode)> = Vec::new();
+        for row in &self.rows {
+            if !keys.contains(&(row.server.as_str(), row.mode)) {
+                keys.push((row.server.as_str(), row.mode));
+            }
+        }
+        keys.into_iter()
+            .filter_map(|(server, mode)| {
+                let rows: Vec<&Row> = self
+                    .rows
+                    .iter()
+                    .filter(|row| row.server == server && row.mode == mode)
+                    .collect();
+                let mut cpu_us: Vec<f64> =
+                    rows.iter().map(|row| row.cpu_us_per_request()).collect();
+                cpu_us.sort_by(f64::total_cmp);
+                let mut per_second: Vec<f64> =
+                    rows.iter().map(|row| row.report.per_second).collect();
+                per_second.sort_by(f64::total_cmp);
+                Some(Summary {
+                    server: server.to_string(),
+                    mode,
+                    tool: rows.first()?.tool,
+                    cpu_us,
+                    per_second: median(&per_second),
+                    p50: median_duration(rows.iter().filter_map(|row| row.report.p50).collect()),
+                    p99: median_duration(rows.iter().filter_map(|row| row.report.p99).collect()),
+                })
+            })
+            .collect()
+    }
+
     fn reference(&self, mode: Mode) -> Option<f64> {
-        self.rows
+        self.summaries()
             .iter()
-            .find(|row| row.server == "hyper" && row.mode == mode)
-            .map(Row::cpu_us_per_request)
+            .find(|summary| summary.server == "hyper" && summary.mode == mode)
+            .map(Summary::cpu_us)
+    }
+
+    /// How many rounds the figures are the median of.
+    fn rounds(&self) -> usize {
+        self.summaries()
+            .iter()
+            .map(|summary| summary.cpu_us.len())
+            .max()
+            .unwrap_or(0)
     }
 
     fn memory_reference(&self) -> Option<f64> {
@@ -70,19 +154,20 @@ impl Run {
     }
 
     /// The two tables as rows of cells: CPU and latency, then memory.
-    fn tables(&self) -> (Vec<[String; 8]>, Vec<[String; 4]>) {
+    fn tables(&self) -> (Vec<[String; 9]>, Vec<[String; 4]>) {
         let mut load = Vec::new();
-        for row in &self.rows {
-            let cpu = row.cpu_us_per_request();
+        for summary in self.summaries() {
+            let cpu = summary.cpu_us();
             load.push([
-                row.server.clone(),
-                row.mode.label().to_string(),
+                summary.server.clone(),
+                summary.mode.label().to_string(),
                 format!("{cpu:.2}"),
-                ratio(cpu, self.reference(row.mode)),
-                format!("{:.0}", row.report.per_second),
-                latency(row.report.p50),
-                latency(row.report.p99),
-                row.tool.to_string(),
+                summary.spread(),
+                ratio(cpu, self.reference(summary.mode)),
+                format!("{:.0}", summary.per_second),
+                latency(summary.p50),
+                latency(summary.p99),
+                summary.tool.to_string(),
             ]);
         }
         let mut memory = Vec::new();
@@ -116,7 +201,13 @@ impl Run {
             out,
             "<!-- written by `cargo run --release -p ch12-performance`; do not edit -->"
         );
-        let _ = writeln!(out, "Measured {} on {}.\n", self.date, self.machine);
+        let _ = writeln!(
+            out,
+            "Measured {} on {}; the median of {} rounds.\n",
+            self.date,
+            self.machine,
+            self.rounds()
+        );
         out.push_str(&markdown_table(&LOAD_HEADER, &load));
         out.push('\n');
         out.push_str(&markdown_table(&MEMORY_HEADER, &memory));
@@ -136,13 +227,13 @@ impl Run {
         let mut panels: Vec<Panel> = Vec::new();
         for mode in [Mode::KeepAlive, Mode::Close] {
             let bars: Vec<_> = self
-                .rows
-                .iter()
-                .filter(|row| row.mode == mode)
-                .map(|row| {
-                    let cpu = row.cpu_us_per_request();
-                    let label = format!("{cpu:.2} µs  {}", ratio(cpu, self.reference(mode)));
-                    (row.server.clone(), cpu, label)
+                .summaries()
+                .into_iter()
+                .filter(|summary| summary.mode == mode)
+                .map(|summary| {
+                    let cpu = summary.cpu_us();
+                    let label = format!("{cpu:.2} µs · {} hyper", ratio(cpu, self.reference(mode)));
+                    (summary.server, cpu, label)
                 })
                 .collect();
             if !bars.is_empty() {
@@ -154,7 +245,10 @@ impl Run {
             .iter()
             .map(|(server, memory)| {
                 let kib = memory.kib_per_connection();
-                let label = format!("{kib:.2} KiB  {}", ratio(kib, self.memory_reference()));
+                let label = format!(
+                    "{kib:.2} KiB · {} hyper",
+                    ratio(kib, self.memory_reference())
+                );
                 (server.clone(), kib, label)
             })
             .collect();
@@ -166,10 +260,11 @@ impl Run {
     }
 }
 
-const LOAD_HEADER: [&str; 8] = [
+const LOAD_HEADER: [&str; 9] = [
     "server",
     "mode",
     "CPU µs/req",
+    "rounds' range",
     "× hyper",
     "req/s",
     "p50",

@@ -24,7 +24,7 @@ fn step(seen: u8, byte: u8) -> u8 {
 
 // ANCHOR: serve
 async fn serve(mut stream: TcpStream, response: &[u8]) -> std::io::Result<()> {
-    let mut buf = vec![0; 16 * 1024];
+    let mut buf = vec![0; 4096];
     let mut out = Vec::with_capacity(response.len());
     let mut seen = 0;
     loop {
