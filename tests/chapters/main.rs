@@ -10,5 +10,6 @@ mod ch04;
 mod ch05;
 mod ch06;
 mod ch07;
+mod ch08;
 mod ch12;
 mod help;

@@ -117,8 +117,9 @@ impl Decoder {
     /// One trailer field line (checked, counted, discarded: RFC 9110 §6.5.1
     /// lets a recipient drop what it does not use), or the empty line.
     fn trailer(&mut self, input: &[u8]) -> Result<Step, Rule> {
+        // the section's lines, CRLFs included, fit in max_head
         let left = self.limits.max_head.saturating_sub(self.trailer_bytes);
-        let Some(end) = self.line(input, left)? else {
+        let Some(end) = self.line(input, left.saturating_sub(2))? else {
             return Ok(Step::More);
         };
         if end == 0 {
@@ -183,8 +184,8 @@ fn chunk_size(line: &[u8]) -> Result<u64, Rule> {
         let digit = (b as char).to_digit(16).unwrap_or_default();
         size.checked_mul(16).map(|size| size | u64::from(digit))
     });
-    chunk_ext(rest)?;
-    size.ok_or(Rule::ChunkSize) // more than 16 significant digits
+    let size = size.ok_or(Rule::ChunkSize)?; // over 16 significant digits
+    chunk_ext(rest).map(|()| size)
 }
 // ANCHOR_END: chunk_size
 

@@ -6,10 +6,10 @@ use std::net::SocketAddr;
 
 use ch01_raw_server::bytes;
 use ch05_raw_http::BODY as PAGE;
-use ch07_request_parser::{Head, Parsed, parse, read_head, rejection};
+use ch07_request_parser::{Head, Parsed, parse, read_head};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::body::Body;
 use crate::chunked::Step;
@@ -77,26 +77,32 @@ impl Connection {
     // ANCHOR: wait_for_request
     /// Between requests: at once if a pipelined request is already here,
     /// else the first byte of the next one, the client's FIN, or the idle
-    /// timeout. Cancel-safe: the one await is `read_buf`, which reads
+    /// timeout. Cancel-safe: the one await is `read_buf`, which puts bytes
     /// into `buf` only when it completes.
     pub async fn wait_for_request(&mut self) -> io::Result<Next> {
-        if !self.buf.is_empty() {
-            return Ok(Next::Request);
-        }
         let idle = self.config.idle_timeout;
-        let read = timeout(idle, self.stream.read_buf(&mut self.buf)).await;
-        match read.map(|read| read.map(|n| n > 0)) {
-            Ok(Err(err)) => Err(err),
-            Ok(Ok(true)) => Ok(Next::Request),
-            Ok(Ok(false)) => {
-                let served = requests(self.requests);
-                self.log(format_args!("closed by the client after {served}"));
-                Ok(Next::Closed)
+        let deadline = Instant::now() + idle;
+        loop {
+            skip_empty_lines(&mut self.buf);
+            if !self.buf.is_empty() && self.buf != b"\r" {
+                return Ok(Next::Request);
             }
-            Err(_) => {
-                let idle = humantime::format_duration(idle);
-                self.log(format_args!("idle for {idle}, closing"));
-                Ok(Next::TimedOut)
+            let read = self.stream.read_buf(&mut self.buf);
+            match timeout_at(deadline, read).await {
+                Ok(Err(err)) => return Err(err),
+                Ok(Ok(n)) if n > 0 => {}
+                Ok(Ok(_)) => {
+                    let served = requests(self.requests);
+                    self.log(format_args!(
+                        "closed by the client after {served}"
+                    ));
+                    return Ok(Next::Closed);
+                }
+                Err(_) => {
+                    let idle = humantime::format_duration(idle);
+                    self.log(format_args!("idle for {idle}, closing"));
+                    return Ok(Next::TimedOut);
+                }
             }
         }
     }
@@ -109,35 +115,21 @@ impl Connection {
         &mut self,
         closing: bool,
     ) -> io::Result<Persist> {
-        let head_config = ch07_request_parser::Config {
-            limits: self.config.limits,
-            head_timeout: self.config.head_timeout,
-        };
-        let head = read_head(&mut self.stream, &mut self.buf, &head_config);
-        let used = match head.await? {
-            Head::Complete { used } => used,
-            Head::Rejected(error) => {
-                return self.reject(&rejection(&error)).await;
-            }
-            Head::Closed(0) => return Ok(Persist::Close),
-            Head::Closed(n) => {
-                let text = format!("the client closed after {}", bytes(n));
-                return self.refuse(None, 400, &text).await;
-            }
-            Head::TimedOut => {
-                let waited =
-                    humantime::format_duration(head_config.head_timeout);
-                let text = format!("no complete head within {waited}");
-                return self.refuse(None, 408, &text).await;
+        let used = match self.read_head().await? {
+            Ok(used) => used,
+            Err(None) => return Ok(Persist::Close), // nothing came
+            Err(Some((status, text))) => {
+                return self.refuse(None, status, &text).await;
             }
         };
         // parsed again, to borrow from buf (read_head saw it complete)
         let checked = {
             let mut fields = Vec::new();
             match parse(&self.buf, &self.config.limits, &mut fields) {
-                Ok(Parsed::Complete(request)) => {
-                    Some((request_line(&request), Exchange::new(&request)))
-                }
+                Ok(Parsed::Complete(request)) => Some((
+                    request_line(&request),
+                    Exchange::new(&request, self.config.max_body),
+                )),
                 _ => None,
             }
         };
@@ -153,6 +145,37 @@ impl Connection {
     }
     // ANCHOR_END: serve_request
 
+    // ANCHOR: read_head
+    /// Chapter 7's `read_head` on the connection's buffer, which may hold
+    /// the head already (pipelined) or its start. `Ok(used)`: the head is
+    /// `buf[..used]`; else the status and text to refuse it with (`None`:
+    /// the client closed before sending anything).
+    async fn read_head(
+        &mut self,
+    ) -> io::Result<Result<usize, Option<(u16, String)>>> {
+        let config = ch07_request_parser::Config {
+            limits: self.config.limits,
+            head_timeout: self.config.head_timeout,
+        };
+        let head = read_head(&mut self.stream, &mut self.buf, &config);
+        Ok(match head.await? {
+            Head::Complete { used } => Ok(used),
+            Head::Rejected(error) => {
+                Err(Some((error.status(), error.to_string())))
+            }
+            Head::Closed(0) => Err(None),
+            Head::Closed(n) => {
+                let text = format!("the client closed after {}", bytes(n));
+                Err(Some((400, text)))
+            }
+            Head::TimedOut => {
+                let waited = humantime::format_duration(config.head_timeout);
+                Err(Some((408, format!("no complete head within {waited}"))))
+            }
+        })
+    }
+    // ANCHOR_END: read_head
+
     /// ch05's polite close: our FIN, then drain until the client's (bounded).
     pub async fn close(mut self) -> io::Result<()> {
         ch05_raw_http::close(&mut self.stream).await
@@ -165,11 +188,6 @@ impl Connection {
         exchange: Exchange,
         closing: bool,
     ) -> io::Result<Persist> {
-        let max_body = self.config.max_body;
-        if matches!(exchange.framing, Framing::Length(n) if n > max_body) {
-            // refused before reading it, and without a 100 Continue
-            return self.refuse_rule(&exchange, Rule::BodyTooLarge).await;
-        }
         let body_follows =
             !matches!(exchange.framing, Framing::None | Framing::Length(0));
         let continued =
@@ -183,6 +201,7 @@ impl Connection {
             true => Persist::KeepOpen,
             false => Persist::Close,
         };
+        let max_body = self.config.max_body;
         let body = Body::new(exchange.framing, max_body, &self.config.limits);
         let answer = Answer {
             exchange,
@@ -316,10 +335,10 @@ impl Connection {
             }
             let idle = self.config.idle_timeout;
             let read = timeout(idle, self.stream.read_buf(&mut self.buf));
-            match read.await.map(|read| read.map(|n| n > 0)) {
+            match read.await {
                 Ok(Err(err)) => return Err(err),
-                Ok(Ok(true)) => {}
-                Ok(Ok(false)) => {
+                Ok(Ok(n)) if n > 0 => {}
+                Ok(Ok(_)) => {
                     let text = "the client closed inside the body".to_string();
                     return Ok(Piece::Cut(400, text));
                 }
@@ -334,14 +353,6 @@ impl Connection {
     // ANCHOR_END: piece
 
     // ANCHOR: refuse
-    /// A head that broke one of chapter 7's rules: its one line, answered.
-    async fn reject(&mut self, line: &str) -> io::Result<Persist> {
-        let status = line.split(' ').next().and_then(|s| s.parse().ok());
-        let status = status.unwrap_or(400);
-        let text = line.split_once(": ").map_or(line, |(_, text)| text);
-        self.refuse(None, status, text).await
-    }
-
     /// A request that broke a rule of this chapter, after its head.
     async fn refuse_rule(
         &mut self,
@@ -383,14 +394,17 @@ impl Connection {
         let line = &answer.exchange.line;
         let body = match (&answer.exchange.framing, &answer.body) {
             (Framing::Length(n), _) => format!(", {n}-byte body"),
-            (Framing::Chunked, Body::Chunked(chunks)) => format!(
-                ", chunked body: {} in {} chunk{}, {} trailer field{}",
-                bytes(chunks.body as usize),
-                chunks.chunks,
-                plural(chunks.chunks),
-                chunks.trailers,
-                plural(chunks.trailers),
-            ),
+            (Framing::Chunked, Body::Chunked(chunks)) => {
+                let (n, trailers) = (chunks.chunks, chunks.trailers);
+                let size = bytes(chunks.body as usize);
+                let mut text = format!(", chunked body: {size} in {n} chunk");
+                text += plural(n);
+                if trailers > 0 {
+                    text += &format!(", {trailers} trailer field");
+                    text += plural(trailers);
+                }
+                text
+            }
             _ => String::new(),
         };
         let continued = if answer.continued {
@@ -445,6 +459,22 @@ fn frame(out: &mut Vec<u8>, length: Length, data: &[u8]) {
     }
 }
 // ANCHOR_END: frame
+
+/// RFC 9112 §2.2: "a server that is expecting to receive and parse a
+/// request-line SHOULD ignore at least one empty line (CRLF) received prior
+/// to the request-line" (some clients send one after a body). A lone CR
+/// stays: it may be the first half of a CRLF, or a bare CR to reject.
+fn skip_empty_lines(buf: &mut Vec<u8>) {
+    let mut at = 0;
+    loop {
+        match &buf[at..] {
+            [b'\r', b'\n', ..] => at += 2,
+            [b'\n', ..] => at += 1,
+            _ => break,
+        }
+    }
+    buf.drain(..at);
+}
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }

@@ -16,6 +16,7 @@
 //! Chapter 9 wraps [`Connection`] with a connection limit and a shutdown.
 
 pub mod body;
+pub mod cases;
 pub mod chunked;
 pub mod connection;
 pub mod framing;

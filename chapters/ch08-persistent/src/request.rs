@@ -28,9 +28,13 @@ pub struct Exchange {
 
 impl Exchange {
     /// The checks, in order; the first rule broken is the answer.
-    pub fn new(request: &Request) -> Result<Exchange, Rule> {
+    pub fn new(request: &Request, max_body: u64) -> Result<Exchange, Rule> {
         host(request)?;
         let framing = framing(request)?;
+        if matches!(framing, Framing::Length(n) if n > max_body) {
+            // refused before reading it, and without a 100 Continue
+            return Err(Rule::BodyTooLarge);
+        }
         let expects_continue = expects_continue(request)?;
         Ok(Exchange {
             line: request_line(request),
