@@ -740,15 +740,44 @@ fn a_smuggled_request_is_not_answered() {
     assert!(http.closed(), "one response only, then the close");
 }
 
-/// A connection with nothing to say is closed after `--idle-timeout`.
+/// The timeouts as options: a connection with nothing more to say is
+/// closed after `--idle-timeout`; a head that does not all come within
+/// `--head-timeout` gets 408 and the close.
 #[test]
-fn idle_connection_is_closed() {
-    let (mut server, addr) = Program::server(CHAPTER, &["--idle-timeout", "30ms"]);
+fn timeouts() {
+    let args = ["--idle-timeout", "30ms", "--head-timeout", "30ms"];
+    let (mut server, addr) = Program::server(CHAPTER, &args);
     let mut http = Http::connect(addr);
     http.send(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     http.response(false);
     assert!(http.closed(), "closed when idle");
     server.wait_for("idle for 30ms, closing");
+    let mut http = Http::connect(addr);
+    http.send(b"GET / HTTP/1.1\r\nHost: x\r\n");
+    let response = http.response(false);
+    assert!(http.closed(), "closed after the 408");
+    let text = String::from_utf8_lossy(&response);
+    assert!(
+        text.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("\r\n\r\n408 Request Timeout: no complete head within 30ms\n"));
+    server.wait_for("408 Request Timeout: no complete head within 30ms");
+}
+
+/// `--quiet`: the first line, and no line per connection.
+#[test]
+fn quiet() {
+    let (mut server, addr) = Program::server(CHAPTER, &["--quiet"]);
+    let mut http = Http::connect(addr);
+    http.send(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    http.response(false);
+    assert!(http.closed());
+    let stdout = server.interrupt().stdout;
+    let lines: Vec<&str> = stdout.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("listening on "), "{stdout}");
+    assert_eq!(lines[1], "ch08-persistent: shutting down");
 }
 
 /// `--help` describes every option.

@@ -126,18 +126,21 @@ impl Connection {
         let checked = {
             let mut fields = Vec::new();
             match parse(&self.buf, &self.config.limits, &mut fields) {
-                Ok(Parsed::Complete(request)) => Some((
-                    request_line(&request),
-                    Exchange::new(&request, self.config.max_body),
-                )),
+                Ok(Parsed::Complete(request)) => {
+                    let exchange =
+                        Exchange::new(&request, self.config.max_body);
+                    Some(
+                        exchange.map_err(|rule| (request_line(&request), rule)),
+                    )
+                }
                 _ => None,
             }
         };
         self.buf.drain(..used); // the body or the next request starts here
         self.requests += 1;
         match checked {
-            Some((_, Ok(exchange))) => self.answer(exchange, closing).await,
-            Some((line, Err(rule))) => {
+            Some(Ok(exchange)) => self.answer(exchange, closing).await,
+            Some(Err((line, rule))) => {
                 self.refuse(Some(&line), rule.status(), rule.text()).await
             }
             None => self.refuse(None, 400, "the head changed").await,
