@@ -443,13 +443,15 @@ fn curl_two_requests_on_one_connection() {
     insta::assert_snapshot!("curl_two_server", ports.apply(&server.interrupt().stdout));
 }
 
-/// Two requests in one write: two responses, in order; the second asked
-/// for the close, and the server closes after it.
+/// Three requests in one write: two responses, in order; the second asked
+/// for the close, and the server closes after it, leaving the third
+/// unanswered (RFC 9112 §9.6).
 #[test]
 fn pipelined_pair() {
     let (mut server, addr) = Program::server(CHAPTER, &[]);
     let requests = b"GET /headers HTTP/1.1\r\nHost: x\r\nX-Order: first\r\n\r\n\
-        GET /headers HTTP/1.1\r\nHost: x\r\nX-Order: second\r\nConnection: close\r\n\r\n";
+        GET /headers HTTP/1.1\r\nHost: x\r\nX-Order: second\r\nConnection: close\r\n\r\n\
+        GET /never-answered HTTP/1.1\r\nHost: x\r\n\r\n";
     let mut http = Http::connect(addr);
     http.send(requests);
     let first = http.response(false);

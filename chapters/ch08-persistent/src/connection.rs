@@ -24,6 +24,10 @@ const HTML: &str = "text/html; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
 const OCTETS: &str = "application/octet-stream";
 
+/// The read buffer: one read takes up to this much (a browser's head is
+/// under 1 KiB); a larger head makes it grow.
+const BUF: usize = 4096;
+
 // ANCHOR: connection
 /// A client's connection and the bytes read from it that no request has
 /// used yet: the start of the next (pipelined) request lives here.
@@ -55,7 +59,7 @@ impl Connection {
         let connection = Connection {
             stream,
             peer,
-            buf: Vec::with_capacity(4096),
+            buf: Vec::with_capacity(BUF),
             config,
             requests: 0,
         };
@@ -82,6 +86,10 @@ impl Connection {
     pub async fn wait_for_request(&mut self) -> io::Result<Next> {
         let idle = self.config.idle_timeout;
         let deadline = Instant::now() + idle;
+        if self.buf.is_empty() && self.buf.capacity() > BUF {
+            // after a large head: an idle connection keeps 4 KiB, not 64
+            self.buf = Vec::with_capacity(BUF);
+        }
         loop {
             skip_empty_lines(&mut self.buf);
             if !self.buf.is_empty() && self.buf != b"\r" {
