@@ -28,7 +28,7 @@ use tokio::time::{Instant, timeout_at};
 
 pub use parse::{
     Error, Field, Form, Limits, Parsed, Request, Target, Version,
-    check_transfer_coding, parse,
+    check_transfer_coding, parse, response_fields,
 };
 pub use rules::{Rule, reason};
 

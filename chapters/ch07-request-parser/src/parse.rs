@@ -290,7 +290,7 @@ pub fn parse<'b, 'f>(
         Ok(line) => line,
         Err(stop) => return stopped(stop),
     };
-    match field_lines(&mut cursor, limits, line.version, fields) {
+    match field_lines(&mut cursor, limits, Some(line.version), fields) {
         Ok(()) => Ok(Parsed::Complete(Request {
             method: line.method,
             target: line.target,
@@ -604,10 +604,12 @@ fn authority(bytes: &[u8], port_required: bool) -> Result<(), usize> {
 // ANCHOR: field_lines
 // HTTP-message = start-line CRLF *( field-line CRLF ) CRLF [ message-body ]
 //                                                             (RFC 9112 §2.1)
+/// `version` is the request's; `None` for a response's fields (chapter 10):
+/// Host and its rules belong to requests.
 fn field_lines<'b>(
     c: &mut Cursor<'b>,
     limits: &Limits,
-    version: Version,
+    version: Option<Version>,
     fields: &mut Vec<Field<'b>>,
 ) -> Step<()> {
     let mut host = false;
@@ -629,19 +631,45 @@ fn field_lines<'b>(
             _ => {}
         }
         let (field, value_at) = field_line(c)?;
-        if is_host(field.name) {
+        if version.is_some() && is_host(field.name) {
             host_line(&mut host, field.value, line, value_at)?;
         }
         fields.push(field);
     }
     let empty_line = c.pos;
     line_end(c, Rule::FieldLine)?;
-    if version == Version::Http11 && !host {
+    if version == Some(Version::Http11) && !host {
         return reject(Rule::MissingHost, empty_line);
     }
     Ok(())
 }
 // ANCHOR_END: field_lines
+
+// ANCHOR: response_fields
+/// For chapter 10, which reads responses: the field lines from `start`
+/// (just past a status-line) to the empty line, by the rules above, and
+/// `fields` filled (cleared first). `Ok(None)`: a valid beginning, read
+/// more; `Ok(Some(used))`: the head ends at `input[used]`.
+pub fn response_fields<'b>(
+    input: &'b [u8],
+    start: usize,
+    limits: &Limits,
+    fields: &mut Vec<Field<'b>>,
+) -> Result<Option<usize>, Error> {
+    fields.clear();
+    let mut cursor = Cursor {
+        input,
+        bytes: &input[..input.len().min(limits.max_head)],
+        pos: start,
+        over: Rule::HeadTooLarge,
+    };
+    match field_lines(&mut cursor, limits, None, fields) {
+        Ok(()) => Ok(Some(cursor.pos)),
+        Err(Stop::Partial) => Ok(None),
+        Err(Stop::Reject(error)) => Err(error),
+    }
+}
+// ANCHOR_END: response_fields
 
 /// Is `name` "Host", in any letter case? The four bytes compared at once.
 /// Setting bit 0x20 makes a letter lower case, and only "H" and "h" become

@@ -1,0 +1,534 @@
+//! The connection: a request written, a response read by its framing and
+//! printed as it arrives. A connection the response left open carries the
+//! next request to the same host:port; one the server closed meanwhile is
+//! replaced once, when that is safe.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use ch07_request_parser::Limits;
+use ch08_persistent::chunked::{Decoder, Step};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+
+use crate::framing::{self, Body};
+use crate::request::Request;
+use crate::response::parse_head;
+use crate::rules::{Malformed, Rule, at};
+use crate::url::Url;
+
+/// How the client behaves: set from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// Chapter 7's limits, on a response head and on a trailer section.
+    pub limits: Limits,
+    pub connect_timeout: Duration,
+    /// The longest wait for the next bytes of a response.
+    pub response_timeout: Duration,
+    /// Print the request and the connection's events (`-v`).
+    pub verbose: bool,
+}
+
+// ANCHOR: failure
+/// Why a request got no well-formed response: one line each.
+#[derive(Debug)]
+pub enum Failure {
+    Connect(String, io::Error),
+    ConnectTimeout(String, Duration),
+    Send(SocketAddr, io::Error),
+    Receive(SocketAddr, io::Error),
+    NoResponse(SocketAddr),
+    NotRetried(SocketAddr, String),
+    TimedOut(SocketAddr, Duration),
+    Malformed(SocketAddr, Malformed),
+    Stdout(io::Error),
+}
+// ANCHOR_END: failure
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let time = |d: &Duration| humantime::format_duration(*d);
+        match self {
+            Failure::Connect(to, err) => {
+                write!(f, "cannot connect to {to}: {err}")
+            }
+            Failure::ConnectTimeout(to, d) => write!(
+                f,
+                "cannot connect to {to}: no answer within {} \
+                 (--connect-timeout)",
+                time(d)
+            ),
+            Failure::Send(peer, err) => {
+                write!(f, "cannot send the request to {peer}: {err}")
+            }
+            Failure::Receive(peer, err) => {
+                write!(f, "cannot read the response from {peer}: {err}")
+            }
+            Failure::NoResponse(peer) => {
+                write!(f, "{peer} closed the connection without a response")
+            }
+            Failure::NotRetried(peer, method) => write!(
+                f,
+                "{peer} closed the connection before answering; not sent \
+                 again: {method} is not idempotent (RFC 9110 §9.2.2)"
+            ),
+            Failure::TimedOut(peer, d) => write!(
+                f,
+                "{peer} sent nothing for {} (--response-timeout)",
+                time(d)
+            ),
+            Failure::Malformed(peer, malformed) => {
+                write!(f, "malformed response from {peer}: {malformed}")
+            }
+            Failure::Stdout(err) => {
+                write!(f, "cannot write to standard output: {err}")
+            }
+        }
+    }
+}
+
+/// How an exchange failed: before any byte of a response arrived (the
+/// server may have closed an idle connection), or later.
+enum Failed {
+    Unanswered(Failure),
+    Other(Failure),
+}
+
+impl From<Failure> for Failed {
+    fn from(failure: Failure) -> Failed {
+        Failed::Other(failure)
+    }
+}
+
+/// Standard output for the response, standard error for the events; in
+/// order, even when both go to one terminal or pipe.
+struct Out {
+    stdout: io::Stdout,
+    verbose: bool,
+    /// The last byte written to stdout was not a line end (a body's).
+    mid_line: bool,
+}
+
+impl Out {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        if let Some(&last) = bytes.last() {
+            self.mid_line = last != b'\n';
+        }
+        self.stdout.write_all(bytes).map_err(Failure::Stdout)
+    }
+
+    /// Flushes stdout; after a body without a final line end, starts a
+    /// new line on stderr, so a line there starts at the margin (stdout
+    /// keeps the body's bytes exactly).
+    fn end_line(&mut self) -> Result<(), Failure> {
+        self.flush()?;
+        if std::mem::take(&mut self.mid_line) {
+            eprintln!();
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Failure> {
+        self.stdout.flush().map_err(Failure::Stdout)
+    }
+
+    /// A line on standard error (`-v`: `*` an event, `>` a line sent).
+    fn event(&mut self, line: &str) -> Result<(), Failure> {
+        self.end_line()?;
+        eprintln!("{line}");
+        Ok(())
+    }
+
+    fn verbose(&mut self, line: &str) -> Result<(), Failure> {
+        if self.verbose {
+            self.event(line)?;
+        }
+        Ok(())
+    }
+}
+
+/// An open connection and the bytes read from it but not used yet.
+struct Connection {
+    stream: TcpStream,
+    peer: SocketAddr,
+    /// host and port, as the URL gave them: the key for reuse
+    origin: (String, u16),
+    buf: Vec<u8>,
+}
+
+/// Requests one after the other, on as few connections as the server lets.
+pub struct Client {
+    config: Config,
+    connection: Option<Connection>,
+    out: Out,
+}
+
+impl Client {
+    pub fn new(config: Config) -> Client {
+        let out = Out {
+            stdout: io::stdout(),
+            verbose: config.verbose,
+            mid_line: false,
+        };
+        Client {
+            config,
+            connection: None,
+            out,
+        }
+    }
+
+    // ANCHOR: send
+    /// Sends `request` and prints its response. On a reused connection
+    /// that the server closed before a byte of the response came, an
+    /// idempotent request is sent once more, on a new connection (RFC
+    /// 9112 §9.3.1: "A user agent MUST NOT automatically retry a request
+    /// with a non-idempotent method").
+    pub async fn send(&mut self, request: &Request) -> Result<(), Failure> {
+        let (mut connection, reused) = self.connection(&request.url).await?;
+        let mut outcome = self.exchange(&mut connection, request).await;
+        if let Err(Failed::Unanswered(_)) = outcome
+            && reused
+        {
+            let (peer, method) = (connection.peer, request.method.clone());
+            if !request.idempotent() {
+                return Err(Failure::NotRetried(peer, method));
+            }
+            let target = &request.url.target;
+            self.out.event(&format!(
+                "* {peer} closed the idle connection; \
+                 sending {method} {target} again on a new one"
+            ))?;
+            (connection, _) = self.connection(&request.url).await?;
+            outcome = self.exchange(&mut connection, request).await;
+        }
+        match outcome {
+            Ok(Ok(())) => self.connection = Some(connection), // for the next
+            Ok(Err(why)) => {
+                self.out
+                    .verbose(&format!("* closing the connection: {why}"))?;
+            }
+            Err(Failed::Unanswered(failure) | Failed::Other(failure)) => {
+                return Err(failure);
+            }
+        }
+        self.out.flush()
+    }
+    // ANCHOR_END: send
+
+    /// [`exchange`] with this client's configuration and output.
+    async fn exchange(
+        &mut self,
+        connection: &mut Connection,
+        request: &Request,
+    ) -> Result<Result<(), &'static str>, Failed> {
+        exchange(connection, request, &self.config, &mut self.out).await
+    }
+
+    // ANCHOR: connection
+    /// The open connection if it goes to the URL's host and port; else a
+    /// new one. Says which (`true`: reused).
+    async fn connection(
+        &mut self,
+        url: &Url,
+    ) -> Result<(Connection, bool), Failure> {
+        let origin = (url.host.to_ascii_lowercase(), url.port);
+        match self.connection.take() {
+            Some(open) if open.origin == origin => {
+                let line = format!("* reusing the connection to {}", open.peer);
+                self.out.verbose(&line)?;
+                return Ok((open, true));
+            }
+            Some(open) => {
+                let line = format!("* closing the connection to {}", open.peer);
+                self.out.verbose(&line)?;
+            }
+            None => {}
+        }
+        let to = url.authority.clone();
+        let connect = TcpStream::connect((url.host.as_str(), url.port));
+        let stream = match timeout(self.config.connect_timeout, connect).await {
+            Err(_) => {
+                return Err(Failure::ConnectTimeout(
+                    to,
+                    self.config.connect_timeout,
+                ));
+            }
+            Ok(Err(err)) => return Err(Failure::Connect(to, err)),
+            Ok(Ok(stream)) => stream,
+        };
+        let peer = stream
+            .peer_addr()
+            .map_err(|err| Failure::Connect(to.clone(), err))?;
+        let local = stream
+            .local_addr()
+            .map_err(|err| Failure::Connect(to, err))?;
+        self.out
+            .verbose(&format!("* connected to {peer} from {local}"))?;
+        let buf = Vec::new();
+        Ok((
+            Connection {
+                stream,
+                peer,
+                origin,
+                buf,
+            },
+            false,
+        ))
+    }
+    // ANCHOR_END: connection
+
+    /// Ends the run: flushes standard output; the open connection closes.
+    pub fn finish(mut self) -> Result<(), Failure> {
+        if let Some(open) = self.connection.take() {
+            let line = format!("* closing the connection to {}", open.peer);
+            self.out.verbose(&line)?;
+        }
+        self.out.flush()
+    }
+
+    /// Before an error line: what came before it, flushed, and the
+    /// error line's own line.
+    pub fn end_line(&mut self) {
+        let _ = self.out.end_line();
+    }
+}
+
+// ANCHOR: exchange
+/// One request, its interim (1xx) responses and its final response,
+/// printed as `curl -i` does. `Ok(Err(why))`: the connection ends here.
+async fn exchange(
+    connection: &mut Connection,
+    request: &Request,
+    config: &Config,
+    out: &mut Out,
+) -> Result<Result<(), &'static str>, Failed> {
+    for line in request.head().lines() {
+        out.verbose(format!("> {line}").trim_end())?;
+    }
+    let peer = connection.peer;
+    let sent = connection.stream.write_all(&request.bytes()).await;
+    sent.map_err(|err| Failed::Unanswered(Failure::Send(peer, err)))?;
+    let mut first = true;
+    loop {
+        read_head(connection, config, first).await?;
+        first = false;
+        let (used, body, persists) = {
+            let mut fields = Vec::new();
+            let parsed =
+                parse_head(&connection.buf, &config.limits, &mut fields);
+            let malformed = |m| Failure::Malformed(peer, m);
+            let Some(response) = parsed.map_err(malformed)? else {
+                return Err(malformed(at(Rule::ClosedInHead, 0)).into());
+            };
+            print_head(out, &response)?;
+            if response.status == 101 {
+                return Err(malformed(at(Rule::SwitchingProtocols, 9)).into());
+            }
+            let body = framing::body(&request.method, &response);
+            let body = body.map_err(malformed)?;
+            let persists = framing::persistence(&response, body);
+            let interim = response.status < 200;
+            (response.used, (!interim).then_some(body), persists)
+        };
+        connection.buf.drain(..used);
+        let Some(body) = body else {
+            continue; // 1xx: the final response is still to come
+        };
+        read_body(connection, body, used, config, out).await?;
+        return Ok(persists);
+    }
+}
+// ANCHOR_END: exchange
+
+/// The status-line and the field lines as received, then the empty line.
+fn print_head(
+    out: &mut Out,
+    response: &crate::response::Response,
+) -> Result<(), Failure> {
+    out.write(response.status_line)?;
+    out.write(b"\n")?;
+    for field in response.fields {
+        out.write(field.name)?;
+        out.write(b": ")?;
+        out.write(field.value)?;
+        out.write(b"\n")?;
+    }
+    out.write(b"\n")
+}
+
+// ANCHOR: read_head
+/// Reads until `connection.buf` starts with a whole response head, or
+/// the head breaks a rule. `first`: the exchange's first head, where a
+/// close (or a reset) before any byte may be an idle connection's.
+async fn read_head(
+    connection: &mut Connection,
+    config: &Config,
+    first: bool,
+) -> Result<(), Failed> {
+    let peer = connection.peer;
+    let malformed = |m| Failed::Other(Failure::Malformed(peer, m));
+    let mut seen = 0; // bytes already looked at
+    loop {
+        let buf = &connection.buf;
+        // the answer changes only when a line ends or the limit passes
+        if buf[seen..].contains(&b'\n') || buf.len() > config.limits.max_head {
+            let mut fields = Vec::new();
+            match parse_head(buf, &config.limits, &mut fields) {
+                Ok(Some(_)) => return Ok(()),
+                Ok(None) => {}
+                Err(m) => return Err(malformed(m)),
+            }
+        }
+        seen = buf.len();
+        let nothing_yet = first && seen == 0;
+        match read_more(connection, config).await {
+            Ok(0) if nothing_yet => {
+                return Err(Failed::Unanswered(Failure::NoResponse(peer)));
+            }
+            Err(Failure::Receive(_, err))
+                if nothing_yet
+                    && err.kind() == io::ErrorKind::ConnectionReset =>
+            {
+                return Err(Failed::Unanswered(Failure::Receive(peer, err)));
+            }
+            Ok(0) => {
+                // a rule the bytes broke, or else a head cut short
+                let mut fields = Vec::new();
+                return match parse_head(
+                    &connection.buf,
+                    &config.limits,
+                    &mut fields,
+                ) {
+                    Ok(Some(_)) => Ok(()),
+                    Ok(None) => Err(malformed(at(Rule::ClosedInHead, seen))),
+                    Err(m) => Err(malformed(m)),
+                };
+            }
+            Ok(_) => {}
+            Err(failure) => return Err(failure.into()),
+        }
+    }
+}
+// ANCHOR_END: read_head
+
+/// Reads more of the response into the buffer: `Ok(0)` at the server's
+/// close; at most `response_timeout` of waiting.
+async fn read_more(
+    connection: &mut Connection,
+    config: &Config,
+) -> Result<usize, Failure> {
+    let peer = connection.peer;
+    connection.buf.reserve(16 * 1024);
+    let read = connection.stream.read_buf(&mut connection.buf);
+    match timeout(config.response_timeout, read).await {
+        Err(_) => Err(Failure::TimedOut(peer, config.response_timeout)),
+        Ok(Err(err)) => Err(Failure::Receive(peer, err)),
+        Ok(Ok(n)) => Ok(n),
+    }
+}
+
+// ANCHOR: read_body
+/// Reads the body as `body` frames it, writing it to standard output as
+/// it comes. `offset`: where the body starts in the response.
+async fn read_body(
+    connection: &mut Connection,
+    body: Body,
+    offset: usize,
+    config: &Config,
+    out: &mut Out,
+) -> Result<(), Failure> {
+    let peer = connection.peer;
+    let mut offset = offset;
+    match body {
+        Body::None => Ok(()),
+        Body::Length(length) => {
+            let mut left = length;
+            while left > 0 {
+                if connection.buf.is_empty()
+                    && read_more(connection, config).await? == 0
+                {
+                    return Err(Failure::Malformed(
+                        peer,
+                        at(Rule::ClosedInLength, offset),
+                    ));
+                }
+                let n = connection
+                    .buf
+                    .len()
+                    .min(usize::try_from(left).unwrap_or(usize::MAX));
+                out.write(&connection.buf[..n])?;
+                connection.buf.drain(..n);
+                (left, offset) = (left - n as u64, offset + n);
+            }
+            Ok(())
+        }
+        Body::Chunked => read_chunked(connection, offset, config, out).await,
+        Body::Close => loop {
+            out.write(&connection.buf)?;
+            connection.buf.clear();
+            if read_more(connection, config).await? == 0 {
+                return Ok(());
+            }
+        },
+    }
+}
+// ANCHOR_END: read_body
+
+// ANCHOR: read_chunked
+/// Chapter 8's decoder, fed what has arrived: chunk data to standard
+/// output, framing dropped, trailer fields printed after the body.
+async fn read_chunked(
+    connection: &mut Connection,
+    mut offset: usize,
+    config: &Config,
+    out: &mut Out,
+) -> Result<(), Failure> {
+    let peer = connection.peer;
+    // no limit on the data: it goes to standard output, not to memory
+    let mut decoder = Decoder::new(u64::MAX, &config.limits);
+    let mut trailers = Vec::new();
+    loop {
+        let buf = &connection.buf;
+        let step = decoder.step(buf);
+        let step = step.map_err(|rule| {
+            Failure::Malformed(peer, at(Rule::Body(rule), offset))
+        })?;
+        let used = match step {
+            Step::More => {
+                if read_more(connection, config).await? == 0 {
+                    let cut = at(
+                        Rule::ClosedInChunked,
+                        offset + connection.buf.len(),
+                    );
+                    return Err(Failure::Malformed(peer, cut));
+                }
+                continue;
+            }
+            Step::Data(n) => {
+                out.write(&buf[..n])?;
+                n
+            }
+            // a trailer line: the decoder counted one more
+            Step::Framing(n) if decoder.trailers > trailers.len() => {
+                trailers.push(buf[..n - 2].to_vec()); // without its CRLF
+                n
+            }
+            Step::Framing(n) => n,
+            Step::End(n) => {
+                connection.buf.drain(..n);
+                break;
+            }
+        };
+        connection.buf.drain(..used);
+        offset += used;
+    }
+    for line in trailers {
+        out.write(&line)?;
+        out.write(b"\n")?;
+    }
+    Ok(())
+}
+// ANCHOR_END: read_chunked

@@ -1,0 +1,184 @@
+//! The response head: a status-line (RFC 9112 §4), then field lines by
+//! chapter 7's rules, then the empty line. Like chapter 7's parser it keeps
+//! no state: call it again on everything read so far.
+
+use ch07_request_parser::response_fields;
+use ch07_request_parser::{Field, Limits, Rule as HeadRule, Version};
+
+use crate::rules::{Malformed, Rule, at};
+
+// ANCHOR: response
+/// A response head, borrowed from the bytes it was parsed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Response<'b, 'f> {
+    pub version: Version,
+    pub status: u16,
+    /// The status-line as received, without its line end.
+    pub status_line: &'b [u8],
+    pub fields: &'f [Field<'b>],
+    /// Bytes of the head; the body starts here.
+    pub used: usize,
+}
+// ANCHOR_END: response
+
+impl<'b> Response<'b, '_> {
+    /// The values of every field line called `name` (any letter case).
+    pub fn field_values(&self, name: &str) -> impl Iterator<Item = &'b [u8]> {
+        let name = name.as_bytes();
+        self.fields
+            .iter()
+            .filter(move |field| field.name.eq_ignore_ascii_case(name))
+            .map(|field| field.value)
+    }
+
+    /// Is there a field line called `name`?
+    pub fn has(&self, name: &str) -> bool {
+        self.field_values(name).next().is_some()
+    }
+
+    /// The elements of a list field, every line of it, in order
+    /// (RFC 9110 §5.6.1); empty elements are skipped.
+    pub fn list(&self, name: &str) -> impl Iterator<Item = &'b [u8]> {
+        self.field_values(name)
+            .flat_map(|value| value.split(|&b| b == b','))
+            .map(<[u8]>::trim_ascii)
+            .filter(|element| !element.is_empty())
+    }
+}
+
+// ANCHOR: parse_head
+/// Parses the response head at the start of `input`: `Ok(None)` while the
+/// bytes so far are a valid beginning of one.
+pub fn parse_head<'b, 'f>(
+    input: &'b [u8],
+    limits: &Limits,
+    fields: &'f mut Vec<Field<'b>>,
+) -> Result<Option<Response<'b, 'f>>, Malformed> {
+    let Some(line) = status_line(input, limits.max_head)? else {
+        return Ok(None);
+    };
+    // the field lines: chapter 7's rules, chapter 7's code
+    let used = response_fields(input, line.next, limits, fields)
+        .map_err(|error| at(Rule::Head(error.rule), error.offset))?;
+    Ok(used.map(|used| Response {
+        version: line.version,
+        status: line.status,
+        status_line: &input[..line.end],
+        fields,
+        used,
+    }))
+}
+// ANCHOR_END: parse_head
+
+/// A status-line read: what it says, where it ends, where the next starts.
+struct StatusLine {
+    version: Version,
+    status: u16,
+    end: usize,
+    next: usize,
+}
+
+// ANCHOR: status_line
+// status-line = HTTP-version SP status-code SP [ reason-phrase ]
+//                                                             (RFC 9112 §4)
+fn status_line(
+    input: &[u8],
+    max_head: usize,
+) -> Result<Option<StatusLine>, Malformed> {
+    let bytes = &input[..input.len().min(max_head)];
+    // no empty lines first: RFC 9112 §2.2 lets a server skip them before a
+    // request-line, and nobody skip them before a status-line
+    if let Some(b'\r' | b'\n') = bytes.first() {
+        return Err(at(Rule::EmptyFirstLine, 0));
+    }
+    // HTTP-version = HTTP-name "/" DIGIT "." DIGIT            (RFC 9112 §2.3)
+    for (i, &expected) in b"HTTP/0.0".iter().enumerate() {
+        let Some(&b) = bytes.get(i) else {
+            return more(input, max_head);
+        };
+        let fits = match expected {
+            b'0' => b.is_ascii_digit(), // "0" stands for any DIGIT
+            _ => b == expected,         // case-sensitive
+        };
+        if !fits {
+            return Err(at(Rule::Head(HeadRule::Version), i));
+        }
+    }
+    let version = match (bytes[5], bytes[7]) {
+        (b'1', b'0') => Version::Http10,
+        // a higher minor version is read as the highest we know
+        // (RFC 9110 §2.5), as chapter 7 reads requests
+        (b'1', _) => Version::Http11,
+        _ => return Err(at(Rule::MajorVersion, 5)),
+    };
+    // SP status-code SP: "HTTP/1.1 200 " always has the second SP; "A
+    // server MUST send the space [...] even when the reason-phrase is
+    // absent" (RFC 9112 §4)
+    let mut status = 0;
+    for (i, expected) in (8..).zip(b" 000 ") {
+        let Some(&b) = bytes.get(i) else {
+            return more(input, max_head);
+        };
+        match (expected, b) {
+            (b' ', b' ') => {}
+            (b'0', b'0'..=b'9') => status = status * 10 + u16::from(b - b'0'),
+            (b'0', _) | (_, b'0'..=b'9') if i > 8 => {
+                return Err(at(Rule::StatusCode, i));
+            }
+            (_, b'0'..=b'9') => {
+                return Err(at(Rule::Head(HeadRule::Version), i)); // "1.10"
+            }
+            _ => return Err(at(Rule::StatusLine, i)),
+        }
+    }
+    if !(100..=599).contains(&status) {
+        return Err(at(Rule::StatusCode, 9));
+    }
+    reason_phrase(input, bytes, max_head).map(|line| {
+        line.map(|(end, next)| StatusLine {
+            version,
+            status,
+            end,
+            next,
+        })
+    })
+}
+// ANCHOR_END: status_line
+
+// ANCHOR: reason_phrase
+/// The reason-phrase from byte 13 to the line end (CRLF, or a bare LF,
+/// which RFC 9112 §2.2 lets a recipient accept, as chapter 7 does).
+fn reason_phrase(
+    input: &[u8],
+    bytes: &[u8],
+    max_head: usize,
+) -> Result<Option<(usize, usize)>, Malformed> {
+    let mut i = 13;
+    loop {
+        let Some(&b) = bytes.get(i) else {
+            return more(input, max_head);
+        };
+        match b {
+            b'\n' => return Ok(Some((i, i + 1))),
+            b'\r' => {
+                return match bytes.get(i + 1) {
+                    None => more(input, max_head),
+                    Some(b'\n') => Ok(Some((i, i + 2))),
+                    Some(_) => Err(at(Rule::Head(HeadRule::BareCr), i)),
+                };
+            }
+            // HTAB / SP / VCHAR / obs-text
+            b'\t' | b' '..=b'~' | 0x80.. => i += 1,
+            _ => return Err(at(Rule::ReasonPhrase, i)),
+        }
+    }
+}
+// ANCHOR_END: reason_phrase
+
+/// At the end of the bytes: read more, unless `max_head` cut them.
+fn more<T>(input: &[u8], max_head: usize) -> Result<Option<T>, Malformed> {
+    if input.len() > max_head {
+        return Err(at(Rule::Head(HeadRule::HeadTooLarge), max_head));
+    }
+    Ok(None)
+}
