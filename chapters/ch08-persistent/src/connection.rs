@@ -118,10 +118,11 @@ impl Connection {
 
     // ANCHOR: serve_request
     /// Reads one request head, checks it, and answers it (body included).
-    /// `closing`: the server is shutting down; this is the last response.
+    /// `closing()` is asked when the response head is written: true, and
+    /// the server is shutting down: this is the last response.
     pub async fn serve_request(
         &mut self,
-        closing: bool,
+        closing: impl Fn() -> bool,
     ) -> io::Result<Persist> {
         let used = match self.read_head().await? {
             Ok(used) => used,
@@ -147,7 +148,7 @@ impl Connection {
         self.buf.drain(..used); // the body or the next request starts here
         self.requests += 1;
         match checked {
-            Some(Ok(exchange)) => self.answer(exchange, closing).await,
+            Some(Ok(exchange)) => self.answer(exchange, &closing).await,
             Some(Err((line, rule))) => {
                 self.refuse(Some(&line), rule.status(), rule.text()).await
             }
@@ -197,7 +198,7 @@ impl Connection {
     async fn answer(
         &mut self,
         exchange: Exchange,
-        closing: bool,
+        closing: &impl Fn() -> bool,
     ) -> io::Result<Persist> {
         let body_follows =
             !matches!(exchange.framing, Framing::None | Framing::Length(0));
@@ -208,21 +209,17 @@ impl Connection {
             // sends the body; a client that already sends it needs none
             self.send(CONTINUE).await?;
         }
-        let persist = match exchange.keep_alive && !closing {
-            true => Persist::KeepOpen,
-            false => Persist::Close,
-        };
         let max_body = self.config.max_body;
         let body = Body::new(exchange.framing, max_body, &self.config.limits);
         let answer = Answer {
             exchange,
-            persist,
+            persist: Persist::Close, // decided when the head is written
             continued,
             body,
         };
         match answer.exchange.route {
-            Route::Echo => self.echo(answer).await,
-            _ => self.respond(answer).await,
+            Route::Echo => self.echo(answer, closing).await,
+            _ => self.respond(answer, closing).await,
         }
     }
     // ANCHOR_END: answer
@@ -236,11 +233,28 @@ struct Answer {
     body: Body,
 }
 
+impl Answer {
+    /// Whether the connection goes on after this response: the client's
+    /// wish, unless the server is shutting down (asked as the head is
+    /// written, so a request in flight at the shutdown hears of it).
+    fn decide(&mut self, closing: &impl Fn() -> bool) -> Persist {
+        self.persist = match self.exchange.keep_alive && !closing() {
+            true => Persist::KeepOpen,
+            false => Persist::Close,
+        };
+        self.persist
+    }
+}
+
 impl Connection {
     // ANCHOR: respond
     /// Reads the request body to its end (and drops it), then answers with
     /// the route's body: head and body in one write.
-    async fn respond(&mut self, mut answer: Answer) -> io::Result<Persist> {
+    async fn respond(
+        &mut self,
+        mut answer: Answer,
+        closing: &impl Fn() -> bool,
+    ) -> io::Result<Persist> {
         loop {
             match self.piece(&mut answer.body).await? {
                 Piece::Data(n) => drop(self.buf.drain(..n)),
@@ -254,6 +268,8 @@ impl Connection {
                 }
             }
         }
+        let persist = answer.decide(closing);
+        let version = answer.exchange.version;
         let (status, content_type, body) = match &answer.exchange.route {
             Route::Page => (200, HTML, PAGE.as_bytes()),
             Route::Headers(lines) => (200, TEXT, &lines[..]),
@@ -261,7 +277,6 @@ impl Connection {
             _ => (404, TEXT, &b"404 Not Found\n"[..]),
         };
         let length = Length::Known(body.len() as u64);
-        let (persist, version) = (answer.persist, answer.exchange.version);
         let mut response = head(status, content_type, length, persist, version);
         if !answer.exchange.head_only {
             response.extend_from_slice(body); // HEAD: the same head, no body
@@ -275,28 +290,37 @@ impl Connection {
     // ANCHOR: echo
     /// `/echo`: the body back as it arrives, framed as it came. The head
     /// goes out with the first piece, so a bad first chunk still gets 400.
-    async fn echo(&mut self, mut answer: Answer) -> io::Result<Persist> {
-        let (persist, version) = (answer.persist, answer.exchange.version);
+    async fn echo(
+        &mut self,
+        mut answer: Answer,
+        closing: &impl Fn() -> bool,
+    ) -> io::Result<Persist> {
         let length = match answer.exchange.framing {
             Framing::None => Length::Known(0),
             Framing::Length(n) => Length::Known(n),
             Framing::Chunked => Length::Chunked,
         };
-        let mut out = head(200, OCTETS, length, persist, version);
-        let mut started = false;
+        let (version, head_only) =
+            (answer.exchange.version, answer.exchange.head_only);
+        let mut started = false; // the head went out
         loop {
-            match self.piece(&mut answer.body).await? {
-                Piece::Data(n) if answer.exchange.head_only => {
-                    drop(self.buf.drain(..n));
-                }
+            let piece = self.piece(&mut answer.body).await?;
+            let mut out = Vec::new();
+            let ready = matches!(piece, Piece::End)
+                || matches!(piece, Piece::Data(_)) && !head_only;
+            if ready && !started {
+                let persist = answer.decide(closing);
+                out = head(200, OCTETS, length, persist, version);
+                started = true;
+            }
+            match piece {
                 Piece::Data(n) => {
-                    frame(&mut out, length, &self.buf[..n]);
+                    if !head_only {
+                        frame(&mut out, length, &self.buf[..n]);
+                    }
                     self.buf.drain(..n);
-                    self.send(&out).await?;
-                    out.clear();
-                    started = true;
                 }
-                Piece::End => break,
+                Piece::End => break self.end_echo(out, &answer, length).await,
                 Piece::Broke(rule) if !started => {
                     return self.refuse_rule(&answer.exchange, rule).await;
                 }
@@ -307,13 +331,23 @@ impl Connection {
                 Piece::Broke(rule) => return self.cut(&answer, rule.text()),
                 Piece::Cut(_, text) => return self.cut(&answer, &text),
             }
+            self.send(&out).await?;
         }
+    }
+
+    /// The last of an echo: the last chunk, if chunked.
+    async fn end_echo(
+        &mut self,
+        mut out: Vec<u8>,
+        answer: &Answer,
+        length: Length,
+    ) -> io::Result<Persist> {
         if length == Length::Chunked && !answer.exchange.head_only {
             out.extend_from_slice(b"0\r\n\r\n"); // last-chunk, no trailers
         }
         self.send(&out).await?;
-        self.log_answer(&answer, 200, "");
-        Ok(persist)
+        self.log_answer(answer, 200, "");
+        Ok(answer.persist)
     }
     // ANCHOR_END: echo
 

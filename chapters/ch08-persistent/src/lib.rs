@@ -108,7 +108,7 @@ pub async fn handle_connection(
             Next::Closed => return Ok(()),
             Next::TimedOut => break,
         }
-        if connection.serve_request(false).await? == Persist::Close {
+        if connection.serve_request(|| false).await? == Persist::Close {
             break;
         }
     }
