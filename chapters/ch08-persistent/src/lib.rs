@@ -20,6 +20,7 @@ pub mod cases;
 pub mod chunked;
 pub mod connection;
 pub mod framing;
+pub mod options;
 pub mod request;
 pub mod response;
 pub mod routes;
@@ -33,6 +34,7 @@ use tokio::net::TcpStream;
 
 pub use ch07_request_parser::{Limits, Request, Version};
 pub use connection::Connection;
+pub use options::Options;
 pub use rules::Rule;
 
 // ANCHOR: config
