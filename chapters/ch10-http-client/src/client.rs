@@ -16,7 +16,7 @@ use tokio::time::timeout;
 
 use crate::framing::{self, Body};
 use crate::request::Request;
-use crate::response::parse_head;
+use crate::response::{Response, parse_head};
 use crate::rules::{Malformed, Rule, at};
 use crate::url::Url;
 
@@ -154,9 +154,40 @@ impl Out {
 struct Connection {
     stream: TcpStream,
     peer: SocketAddr,
+    local: SocketAddr,
     /// host and port, as the URL gave them: the key for reuse
     origin: (String, u16),
     buf: Vec<u8>,
+}
+
+impl Connection {
+    /// Reads more of the response into `buf`: `Ok(0)` at the server's
+    /// close; waits at most `response_timeout`.
+    async fn read_more(&mut self, config: &Config) -> Result<usize, Failure> {
+        self.buf.reserve(16 * 1024);
+        let read = self.stream.read_buf(&mut self.buf);
+        match timeout(config.response_timeout, read).await {
+            Err(_) => {
+                Err(Failure::TimedOut(self.peer, config.response_timeout))
+            }
+            Ok(Err(err)) => Err(Failure::Receive(self.peer, err)),
+            Ok(Ok(n)) => Ok(n),
+        }
+    }
+
+    /// Does `buf` start with a whole response head? `Err`: it breaks a rule.
+    fn look(&self, limits: &Limits) -> Result<bool, Failure> {
+        let mut fields = Vec::new(); // it borrows from buf: one per look
+        match parse_head(&self.buf, limits, &mut fields) {
+            Ok(head) => Ok(head.is_some()),
+            Err(malformed) => Err(Failure::Malformed(self.peer, malformed)),
+        }
+    }
+
+    /// The rule the response broke at byte `offset`, as a failure.
+    fn malformed(&self, rule: Rule, offset: usize) -> Failure {
+        Failure::Malformed(self.peer, at(rule, offset))
+    }
 }
 
 /// Requests one after the other, on as few connections as the server lets.
@@ -228,55 +259,28 @@ impl Client {
     }
 
     // ANCHOR: connection
-    /// The open connection if it goes to the URL's host and port; else a
-    /// new one. Says which (`true`: reused).
+    /// The open connection if it goes to the URL's host and port (`true`:
+    /// reused); else a new one.
     async fn connection(
         &mut self,
         url: &Url,
     ) -> Result<(Connection, bool), Failure> {
         let origin = (url.host.to_ascii_lowercase(), url.port);
-        match self.connection.take() {
-            Some(open) if open.origin == origin => {
-                let line = format!("* reusing the connection to {}", open.peer);
-                self.out.verbose(&line)?;
+        if let Some(open) = self.connection.take() {
+            let peer = open.peer;
+            if open.origin == origin {
+                self.out
+                    .verbose(&format!("* reusing the connection to {peer}"))?;
                 return Ok((open, true));
             }
-            Some(open) => {
-                let line = format!("* closing the connection to {}", open.peer);
-                self.out.verbose(&line)?;
-            }
-            None => {}
+            self.out
+                .verbose(&format!("* closing the connection to {peer}"))?;
         }
-        let to = url.authority.clone();
-        let connect = TcpStream::connect((url.host.as_str(), url.port));
-        let stream = match timeout(self.config.connect_timeout, connect).await {
-            Err(_) => {
-                return Err(Failure::ConnectTimeout(
-                    to,
-                    self.config.connect_timeout,
-                ));
-            }
-            Ok(Err(err)) => return Err(Failure::Connect(to, err)),
-            Ok(Ok(stream)) => stream,
-        };
-        let peer = stream
-            .peer_addr()
-            .map_err(|err| Failure::Connect(to.clone(), err))?;
-        let local = stream
-            .local_addr()
-            .map_err(|err| Failure::Connect(to, err))?;
+        let connection = connect(url, origin, &self.config).await?;
+        let (peer, local) = (connection.peer, connection.local);
         self.out
             .verbose(&format!("* connected to {peer} from {local}"))?;
-        let buf = Vec::new();
-        Ok((
-            Connection {
-                stream,
-                peer,
-                origin,
-                buf,
-            },
-            false,
-        ))
+        Ok((connection, false))
     }
     // ANCHOR_END: connection
 
@@ -296,11 +300,44 @@ impl Client {
     }
 }
 
+// ANCHOR: connect
+/// A new TCP connection to the URL's host and port (the 3-way handshake
+/// of chapter 2), within `connect_timeout`.
+async fn connect(
+    url: &Url,
+    origin: (String, u16),
+    config: &Config,
+) -> Result<Connection, Failure> {
+    let to = || url.authority.clone();
+    let connect = TcpStream::connect((url.host.as_str(), url.port));
+    let stream = match timeout(config.connect_timeout, connect).await {
+        Err(_) => {
+            return Err(Failure::ConnectTimeout(to(), config.connect_timeout));
+        }
+        Ok(connected) => {
+            connected.map_err(|err| Failure::Connect(to(), err))?
+        }
+    };
+    let addrs = stream
+        .peer_addr()
+        .and_then(|p| Ok((p, stream.local_addr()?)));
+    let (peer, local) = addrs.map_err(|err| Failure::Connect(to(), err))?;
+    let buf = Vec::new();
+    Ok(Connection {
+        stream,
+        peer,
+        local,
+        origin,
+        buf,
+    })
+}
+// ANCHOR_END: connect
+
 // ANCHOR: exchange
 /// One request, its interim (1xx) responses and its final response,
 /// printed as `curl -i` does. `Ok(Err(why))`: the connection ends here.
 async fn exchange(
-    connection: &mut Connection,
+    c: &mut Connection,
     request: &Request,
     config: &Config,
     out: &mut Out,
@@ -308,46 +345,40 @@ async fn exchange(
     for line in request.head().lines() {
         out.verbose(format!("> {line}").trim_end())?;
     }
-    let peer = connection.peer;
-    let sent = connection.stream.write_all(&request.bytes()).await;
-    sent.map_err(|err| Failed::Unanswered(Failure::Send(peer, err)))?;
+    let sent = c.stream.write_all(&request.bytes()).await; // in one write
+    sent.map_err(|err| Failed::Unanswered(Failure::Send(c.peer, err)))?;
     let mut first = true;
     loop {
-        read_head(connection, config, first).await?;
+        read_head(c, config, first).await?;
         first = false;
         let (used, body, persists) = {
             let mut fields = Vec::new();
-            let parsed =
-                parse_head(&connection.buf, &config.limits, &mut fields);
-            let malformed = |m| Failure::Malformed(peer, m);
+            let parsed = parse_head(&c.buf, &config.limits, &mut fields);
+            let malformed = |m| Failure::Malformed(c.peer, m);
             let Some(response) = parsed.map_err(malformed)? else {
-                return Err(malformed(at(Rule::ClosedInHead, 0)).into());
+                return Err(c.malformed(Rule::ClosedInHead, 0).into());
             };
             print_head(out, &response)?;
             if response.status == 101 {
-                return Err(malformed(at(Rule::SwitchingProtocols, 9)).into());
+                return Err(c.malformed(Rule::SwitchingProtocols, 9).into());
             }
             let body = framing::body(&request.method, &response);
             let body = body.map_err(malformed)?;
             let persists = framing::persistence(&response, body);
-            let interim = response.status < 200;
-            (response.used, (!interim).then_some(body), persists)
+            let last = response.status >= 200; // not an interim 1xx
+            (response.used, last.then_some(body), persists)
         };
-        connection.buf.drain(..used);
-        let Some(body) = body else {
-            continue; // 1xx: the final response is still to come
-        };
-        read_body(connection, body, used, config, out).await?;
-        return Ok(persists);
+        c.buf.drain(..used);
+        if let Some(body) = body {
+            read_body(c, body, used, config, out).await?;
+            return Ok(persists);
+        }
     }
 }
 // ANCHOR_END: exchange
 
 /// The status-line and the field lines as received, then the empty line.
-fn print_head(
-    out: &mut Out,
-    response: &crate::response::Response,
-) -> Result<(), Failure> {
+fn print_head(out: &mut Out, response: &Response) -> Result<(), Failure> {
     out.write(response.status_line)?;
     out.write(b"\n")?;
     for field in response.fields {
@@ -360,51 +391,40 @@ fn print_head(
 }
 
 // ANCHOR: read_head
-/// Reads until `connection.buf` starts with a whole response head, or
-/// the head breaks a rule. `first`: the exchange's first head, where a
-/// close (or a reset) before any byte may be an idle connection's.
+/// Reads until `buf` starts with a whole response head, or the head
+/// breaks a rule. `first`: the exchange's first head, where a close (or a
+/// reset) before any byte may be an idle connection's.
 async fn read_head(
-    connection: &mut Connection,
+    c: &mut Connection,
     config: &Config,
     first: bool,
 ) -> Result<(), Failed> {
-    let peer = connection.peer;
-    let malformed = |m| Failed::Other(Failure::Malformed(peer, m));
+    let limits = &config.limits;
     let mut seen = 0; // bytes already looked at
     loop {
-        let buf = &connection.buf;
         // the answer changes only when a line ends or the limit passes
-        if buf[seen..].contains(&b'\n') || buf.len() > config.limits.max_head {
-            let mut fields = Vec::new();
-            match parse_head(buf, &config.limits, &mut fields) {
-                Ok(Some(_)) => return Ok(()),
-                Ok(None) => {}
-                Err(m) => return Err(malformed(m)),
-            }
+        let buf = &c.buf;
+        let line_ended = buf[seen..].contains(&b'\n');
+        if (line_ended || buf.len() > limits.max_head) && c.look(limits)? {
+            return Ok(());
         }
-        seen = buf.len();
+        seen = c.buf.len();
         let nothing_yet = first && seen == 0;
-        match read_more(connection, config).await {
+        match c.read_more(config).await {
             Ok(0) if nothing_yet => {
-                return Err(Failed::Unanswered(Failure::NoResponse(peer)));
+                return Err(Failed::Unanswered(Failure::NoResponse(c.peer)));
             }
-            Err(Failure::Receive(_, err))
+            Err(Failure::Receive(peer, err))
                 if nothing_yet
                     && err.kind() == io::ErrorKind::ConnectionReset =>
             {
                 return Err(Failed::Unanswered(Failure::Receive(peer, err)));
             }
+            // a rule the bytes broke, or else a head cut short
             Ok(0) => {
-                // a rule the bytes broke, or else a head cut short
-                let mut fields = Vec::new();
-                return match parse_head(
-                    &connection.buf,
-                    &config.limits,
-                    &mut fields,
-                ) {
-                    Ok(Some(_)) => Ok(()),
-                    Ok(None) => Err(malformed(at(Rule::ClosedInHead, seen))),
-                    Err(m) => Err(malformed(m)),
+                return match c.look(limits)? {
+                    true => Ok(()),
+                    false => Err(c.malformed(Rule::ClosedInHead, seen).into()),
                 };
             }
             Ok(_) => {}
@@ -414,116 +434,97 @@ async fn read_head(
 }
 // ANCHOR_END: read_head
 
-/// Reads more of the response into the buffer: `Ok(0)` at the server's
-/// close; at most `response_timeout` of waiting.
-async fn read_more(
-    connection: &mut Connection,
-    config: &Config,
-) -> Result<usize, Failure> {
-    let peer = connection.peer;
-    connection.buf.reserve(16 * 1024);
-    let read = connection.stream.read_buf(&mut connection.buf);
-    match timeout(config.response_timeout, read).await {
-        Err(_) => Err(Failure::TimedOut(peer, config.response_timeout)),
-        Ok(Err(err)) => Err(Failure::Receive(peer, err)),
-        Ok(Ok(n)) => Ok(n),
-    }
-}
-
 // ANCHOR: read_body
 /// Reads the body as `body` frames it, writing it to standard output as
 /// it comes. `offset`: where the body starts in the response.
 async fn read_body(
-    connection: &mut Connection,
+    c: &mut Connection,
     body: Body,
     offset: usize,
     config: &Config,
     out: &mut Out,
 ) -> Result<(), Failure> {
-    let peer = connection.peer;
-    let mut offset = offset;
     match body {
         Body::None => Ok(()),
         Body::Length(length) => {
-            let mut left = length;
-            while left > 0 {
-                if connection.buf.is_empty()
-                    && read_more(connection, config).await? == 0
-                {
-                    return Err(Failure::Malformed(
-                        peer,
-                        at(Rule::ClosedInLength, offset),
-                    ));
-                }
-                let n = connection
-                    .buf
-                    .len()
-                    .min(usize::try_from(left).unwrap_or(usize::MAX));
-                out.write(&connection.buf[..n])?;
-                connection.buf.drain(..n);
-                (left, offset) = (left - n as u64, offset + n);
-            }
-            Ok(())
+            read_length(c, length, offset, config, out).await
         }
-        Body::Chunked => read_chunked(connection, offset, config, out).await,
+        Body::Chunked => read_chunked(c, offset, config, out).await,
+        // every byte up to the server's close
         Body::Close => loop {
-            out.write(&connection.buf)?;
-            connection.buf.clear();
-            if read_more(connection, config).await? == 0 {
+            out.write(&c.buf)?;
+            c.buf.clear();
+            if c.read_more(config).await? == 0 {
                 return Ok(());
             }
         },
     }
 }
+
 // ANCHOR_END: read_body
+
+// ANCHOR: read_length
+/// Exactly `length` bytes; the close before them is an incomplete
+/// message (RFC 9112 §8).
+async fn read_length(
+    c: &mut Connection,
+    length: u64,
+    mut offset: usize,
+    config: &Config,
+    out: &mut Out,
+) -> Result<(), Failure> {
+    let mut left = length;
+    while left > 0 {
+        if c.buf.is_empty() && c.read_more(config).await? == 0 {
+            return Err(c.malformed(Rule::ClosedInLength, offset));
+        }
+        let n = c.buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        out.write(&c.buf[..n])?;
+        c.buf.drain(..n);
+        (left, offset) = (left - n as u64, offset + n);
+    }
+    Ok(())
+}
+// ANCHOR_END: read_length
 
 // ANCHOR: read_chunked
 /// Chapter 8's decoder, fed what has arrived: chunk data to standard
 /// output, framing dropped, trailer fields printed after the body.
 async fn read_chunked(
-    connection: &mut Connection,
+    c: &mut Connection,
     mut offset: usize,
     config: &Config,
     out: &mut Out,
 ) -> Result<(), Failure> {
-    let peer = connection.peer;
     // no limit on the data: it goes to standard output, not to memory
     let mut decoder = Decoder::new(u64::MAX, &config.limits);
     let mut trailers = Vec::new();
     loop {
-        let buf = &connection.buf;
-        let step = decoder.step(buf);
-        let step = step.map_err(|rule| {
-            Failure::Malformed(peer, at(Rule::Body(rule), offset))
-        })?;
-        let used = match step {
+        let step = decoder.step(&c.buf);
+        let used = match step.map_err(|r| c.malformed(Rule::Body(r), offset))? {
             Step::More => {
-                if read_more(connection, config).await? == 0 {
-                    let cut = at(
-                        Rule::ClosedInChunked,
-                        offset + connection.buf.len(),
-                    );
-                    return Err(Failure::Malformed(peer, cut));
+                if c.read_more(config).await? == 0 {
+                    let end = offset + c.buf.len();
+                    return Err(c.malformed(Rule::ClosedInChunked, end));
                 }
                 continue;
             }
             Step::Data(n) => {
-                out.write(&buf[..n])?;
+                out.write(&c.buf[..n])?;
                 n
             }
-            // a trailer line: the decoder counted one more
+            // a trailer field line: the decoder counted one more
             Step::Framing(n) if decoder.trailers > trailers.len() => {
-                trailers.push(buf[..n - 2].to_vec()); // without its CRLF
+                trailers.push(c.buf[..n - 2].to_vec()); // without its CRLF
                 n
             }
-            Step::Framing(n) => n,
-            Step::End(n) => {
-                connection.buf.drain(..n);
-                break;
-            }
+            Step::Framing(n) | Step::End(n) => n,
         };
-        connection.buf.drain(..used);
+        c.buf.drain(..used);
         offset += used;
+        if let Ok(Step::End(_)) = step {
+            break;
+        }
     }
     for line in trailers {
         out.write(&line)?;

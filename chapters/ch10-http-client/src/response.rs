@@ -81,6 +81,8 @@ struct StatusLine {
 // ANCHOR: status_line
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]
 //                                                             (RFC 9112 §4)
+/// Each part byte by byte, so that a beginning is judged as far as it
+/// goes: `Ok(None)` means every byte so far fits.
 fn status_line(
     input: &[u8],
     max_head: usize,
@@ -91,10 +93,38 @@ fn status_line(
     if let Some(b'\r' | b'\n') = bytes.first() {
         return Err(at(Rule::EmptyFirstLine, 0));
     }
-    // HTTP-version = HTTP-name "/" DIGIT "." DIGIT            (RFC 9112 §2.3)
+    let Some(version) = http_version(bytes)? else {
+        return more(input, max_head);
+    };
+    let Some(status) = status_code(bytes)? else {
+        return more(input, max_head);
+    };
+    let Some((end, next)) = reason_phrase(bytes)? else {
+        return more(input, max_head);
+    };
+    Ok(Some(StatusLine {
+        version,
+        status,
+        end,
+        next,
+    }))
+}
+
+/// At the end of the bytes: read more, unless `max_head` cut them.
+fn more<T>(input: &[u8], max_head: usize) -> Result<Option<T>, Malformed> {
+    if input.len() > max_head {
+        return Err(at(Rule::Head(HeadRule::HeadTooLarge), max_head));
+    }
+    Ok(None)
+}
+// ANCHOR_END: status_line
+
+// ANCHOR: http_version
+// HTTP-version = HTTP-name "/" DIGIT "." DIGIT              (RFC 9112 §2.3)
+fn http_version(bytes: &[u8]) -> Result<Option<Version>, Malformed> {
     for (i, &expected) in b"HTTP/0.0".iter().enumerate() {
         let Some(&b) = bytes.get(i) else {
-            return more(input, max_head);
+            return Ok(None);
         };
         let fits = match expected {
             b'0' => b.is_ascii_digit(), // "0" stands for any DIGIT
@@ -104,81 +134,66 @@ fn status_line(
             return Err(at(Rule::Head(HeadRule::Version), i));
         }
     }
-    let version = match (bytes[5], bytes[7]) {
-        (b'1', b'0') => Version::Http10,
+    match (bytes[5], bytes[7]) {
+        (b'1', b'0') => Ok(Some(Version::Http10)),
         // a higher minor version is read as the highest we know
         // (RFC 9110 §2.5), as chapter 7 reads requests
-        (b'1', _) => Version::Http11,
-        _ => return Err(at(Rule::MajorVersion, 5)),
-    };
-    // SP status-code SP: "HTTP/1.1 200 " always has the second SP; "A
-    // server MUST send the space [...] even when the reason-phrase is
-    // absent" (RFC 9112 §4)
+        (b'1', _) => Ok(Some(Version::Http11)),
+        _ => Err(at(Rule::MajorVersion, 5)),
+    }
+}
+// ANCHOR_END: http_version
+
+// ANCHOR: status_code
+/// ` 200 `: SP, status-code = 3DIGIT, SP, at bytes 8 to 12. "A server
+/// MUST send the space [...] even when the reason-phrase is absent"
+/// (RFC 9112 §4), so `HTTP/1.1 200` and a line end is refused.
+fn status_code(bytes: &[u8]) -> Result<Option<u16>, Malformed> {
     let mut status = 0;
     for (i, expected) in (8..).zip(b" 000 ") {
         let Some(&b) = bytes.get(i) else {
-            return more(input, max_head);
+            return Ok(None);
         };
         match (expected, b) {
             (b' ', b' ') => {}
             (b'0', b'0'..=b'9') => status = status * 10 + u16::from(b - b'0'),
-            (b'0', _) | (_, b'0'..=b'9') if i > 8 => {
-                return Err(at(Rule::StatusCode, i));
+            // "HTTP/1.10": the version is at fault
+            (_, b'0'..=b'9') if i == 8 => {
+                return Err(at(Rule::Head(HeadRule::Version), i));
             }
-            (_, b'0'..=b'9') => {
-                return Err(at(Rule::Head(HeadRule::Version), i)); // "1.10"
+            (b'0', _) | (_, b'0'..=b'9') => {
+                return Err(at(Rule::StatusCode, i));
             }
             _ => return Err(at(Rule::StatusLine, i)),
         }
     }
-    if !(100..=599).contains(&status) {
-        return Err(at(Rule::StatusCode, 9));
+    match status {
+        100..=599 => Ok(Some(status)),
+        _ => Err(at(Rule::StatusCode, 9)), // RFC 9110 §15: "invalid"
     }
-    reason_phrase(input, bytes, max_head).map(|line| {
-        line.map(|(end, next)| StatusLine {
-            version,
-            status,
-            end,
-            next,
-        })
-    })
 }
-// ANCHOR_END: status_line
+// ANCHOR_END: status_code
 
 // ANCHOR: reason_phrase
 /// The reason-phrase from byte 13 to the line end (CRLF, or a bare LF,
-/// which RFC 9112 §2.2 lets a recipient accept, as chapter 7 does).
-fn reason_phrase(
-    input: &[u8],
-    bytes: &[u8],
-    max_head: usize,
-) -> Result<Option<(usize, usize)>, Malformed> {
-    let mut i = 13;
-    loop {
-        let Some(&b) = bytes.get(i) else {
-            return more(input, max_head);
-        };
+/// which RFC 9112 §2.2 lets a recipient accept, as chapter 7 does):
+/// where the line ends, and where the next one starts.
+fn reason_phrase(bytes: &[u8]) -> Result<Option<(usize, usize)>, Malformed> {
+    for (i, &b) in bytes.iter().enumerate().skip(13) {
         match b {
             b'\n' => return Ok(Some((i, i + 1))),
             b'\r' => {
                 return match bytes.get(i + 1) {
-                    None => more(input, max_head),
+                    None => Ok(None),
                     Some(b'\n') => Ok(Some((i, i + 2))),
                     Some(_) => Err(at(Rule::Head(HeadRule::BareCr), i)),
                 };
             }
             // HTAB / SP / VCHAR / obs-text
-            b'\t' | b' '..=b'~' | 0x80.. => i += 1,
+            b'\t' | b' '..=b'~' | 0x80.. => {}
             _ => return Err(at(Rule::ReasonPhrase, i)),
         }
     }
-}
-// ANCHOR_END: reason_phrase
-
-/// At the end of the bytes: read more, unless `max_head` cut them.
-fn more<T>(input: &[u8], max_head: usize) -> Result<Option<T>, Malformed> {
-    if input.len() > max_head {
-        return Err(at(Rule::Head(HeadRule::HeadTooLarge), max_head));
-    }
     Ok(None)
 }
+// ANCHOR_END: reason_phrase
