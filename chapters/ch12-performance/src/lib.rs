@@ -8,6 +8,7 @@
 //! `cargo run -p ch12-performance -- --quick` is a tiny load that only shows the
 //! harness works end to end.
 
+pub mod callgrind;
 pub mod load;
 pub mod memory;
 pub mod process;

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use ch12_performance::callgrind;
 use ch12_performance::load::{HeyAmount, Load};
 use ch12_performance::memory::idle_connections;
 use ch12_performance::process::{Server, cpu_ns, find_program, raise_open_files};
@@ -52,6 +53,11 @@ struct Args {
     /// Measure only these servers (comma-separated names)
     #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     only: Vec<String>,
+    /// Instead of timing: instructions per request under valgrind's callgrind (user
+    /// space; the same from run to run), from one hey worker sending a fixed number of
+    /// requests; written as ch12-instructions.md (Node is skipped: its JIT)
+    #[arg(long)]
+    callgrind: bool,
     /// Run the workspace's servers as already built beside this program (no cargo build)
     #[arg(long)]
     no_build: bool,
@@ -127,6 +133,9 @@ fn run(args: &Args) -> usize {
         "CPU µs/req: the server's Δ(Σ /proc/PID/task/*/schedstat, first field) ÷ responses the load generator received; latency as the load generator measured it (wrk: from its own send time, so a stalled server delays sends — coordinated omission)".to_string(),
     );
 
+    if args.callgrind {
+        return problems + count_instructions(args, &mut run, (server_core, load_core));
+    }
     let servers = match servers(args, &mut run.notes) {
         Ok(servers) => servers,
         Err(line) => {
@@ -169,8 +178,7 @@ fn run(args: &Args) -> usize {
                 continue;
             }
             let command = files.fill(command);
-            let first = round == 0;
-            let measured = bench.measure(name, &command, &mut run, first, &mut reference);
+            let measured = bench.measure(name, &command, &mut run, round, &mut reference);
             let answered = match measured {
                 Ok(()) => files.answered_by(reference.as_ref()),
                 Err(line) => Err(line),
@@ -189,7 +197,7 @@ fn run(args: &Args) -> usize {
     print!("{}", run.text());
     let out = args.out.clone().unwrap_or_else(|| match args.quick {
         true => std::env::temp_dir().join("ch12-performance-quick"),
-        false => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../book/generated"),
+        false => book_generated(),
     });
     match write_results(&out, &run) {
         Ok(written) => println!("\nwrote {written}"),
@@ -200,6 +208,94 @@ fn run(args: &Args) -> usize {
     }
     problems
 }
+
+// ANCHOR: count_instructions
+/// `--callgrind`: every server's instructions per request in both modes.
+fn count_instructions(args: &Args, run: &mut Run, cores: (Option<usize>, Option<usize>)) -> usize {
+    if find_program("valgrind").is_none() || find_program("hey").is_none() {
+        eprintln!("{PROGRAM}: --callgrind needs valgrind and hey (apt-get install valgrind hey)");
+        return 1;
+    }
+    let servers = match servers(args, &mut run.notes) {
+        Ok(servers) => servers,
+        Err(line) => {
+            eprintln!("{PROGRAM}: {line}");
+            return 1;
+        }
+    };
+    let mut files = match Files::new() {
+        Ok(files) => files,
+        Err(line) => {
+            eprintln!("{PROGRAM}: {line}");
+            return 1;
+        }
+    };
+    let counts = (500, 2500);
+    run.commands.push(format!(
+        "instructions/req: valgrind --tool=callgrind SERVER, loaded by {}, then by -n {}; (Ir₂ − Ir₁) ÷ {} requests",
+        Load::hey(true, 1, HeyAmount::Requests(counts.0)).shown(),
+        counts.1,
+        counts.1 - counts.0
+    ));
+    let mut problems = 0;
+    let mut first = true;
+    for (name, command) in &servers {
+        if name == "node" && !args.only.iter().any(|only| only == "node") {
+            note(
+                &mut run.notes,
+                "node: skipped under callgrind (JIT-compiled; --only node to count it anyway)"
+                    .to_string(),
+            );
+            continue;
+        }
+        let command = files.fill(command);
+        if first {
+            // the first server's answer is what the others send: learn it untimed
+            first = false;
+            let answered =
+                Server::start(name, &command, None).and_then(|server| answer(server.addr));
+            if let Err(line) = answered.and_then(|answer| files.answered_by(Some(&answer))) {
+                eprintln!("{PROGRAM}: {name}: {line}");
+                return problems + 1;
+            }
+        }
+        for mode in [Mode::KeepAlive, Mode::Close] {
+            let dir = files
+                .dir
+                .join(format!("{name}-{}", mode.label().replace(' ', "-")));
+            let counted = std::fs::create_dir_all(&dir)
+                .map_err(|err| format!("cannot create {}: {err}", dir.display()))
+                .and_then(|()| {
+                    callgrind::per_request(&command, mode == Mode::KeepAlive, counts, cores, &dir)
+                });
+            match counted {
+                Ok(instructions) => {
+                    println!(
+                        "{name}, {}: {instructions:.0} instructions per request",
+                        mode.label()
+                    );
+                    run.instructions.push((name.clone(), mode, instructions));
+                }
+                Err(line) => {
+                    eprintln!("{PROGRAM}: {name}, {}: {line}", mode.label());
+                    problems += 1;
+                }
+            }
+        }
+    }
+    println!();
+    print!("{}", run.text());
+    let out = args.out.clone().unwrap_or_else(book_generated);
+    match write_named(&out, "ch12-instructions", run) {
+        Ok(written) => println!("\nwrote {written}"),
+        Err(line) => {
+            eprintln!("{PROGRAM}: {line}");
+            problems += 1;
+        }
+    }
+    problems
+}
+// ANCHOR_END: count_instructions
 
 /// The keep-alive and the new-connection load of this run, each running for `duration`.
 fn loads(args: &Args, duration: Duration) -> (Option<Load>, Option<Load>) {
@@ -240,19 +336,21 @@ struct Bench {
 
 impl Bench {
     /// One round for one server: each load on a fresh process (unless `fresh` is
-    /// false), then, in the first round, its idle connections. The first round also
-    /// checks its answer to `GET /` against the first server's.
+    /// false), then, in the first round (0), its idle connections. The first round
+    /// also checks its answer to `GET /` against the first server's.
     fn measure(
         &self,
         name: &str,
         command: &[String],
         run: &mut Run,
-        first: bool,
+        round: usize,
         reference: &mut Option<Answer>,
     ) -> Result<(), String> {
         let (server_core, load_core) = self.cores;
-        if first {
-            println!("{name}: {}", command.join(" "));
+        let first = round == 0;
+        match first {
+            true => println!("{name}: {}", command.join(" ")),
+            false => println!("{name}, round {}:", round + 1),
         }
         let mut server = Server::start(name, command, server_core)?;
         if first {
@@ -412,6 +510,9 @@ fn servers(args: &Args, notes: &mut Vec<String>) -> Result<Vec<(String, Vec<Stri
         };
         if let Some(package) = workspace_package(&first) {
             words[0] = here.join(&first).display().to_string();
+            if package != PROGRAM {
+                note(notes, format!("{name}: {}", source_state(&package)));
+            }
             to_build.push((package, first));
         } else if find_program(&first).is_none() {
             let hint = match first.as_str() {
@@ -453,6 +554,36 @@ fn workspace_package(program: &str) -> Option<String> {
         Some(program.to_string())
     } else {
         None
+    }
+}
+
+/// Which state of a chapter's code is measured: the last commit that changed it,
+/// and whether the tree holds changes not committed yet.
+fn source_state(package: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(package);
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .arg("--")
+            .arg(".")
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    };
+    match (
+        git(&["log", "-1", "--format=%h"]),
+        git(&["status", "--porcelain"]),
+    ) {
+        (Some(commit), Some(changes)) if !commit.is_empty() => match changes.is_empty() {
+            true => format!("{package} as of commit {commit}"),
+            false => format!("{package} as of commit {commit}, with uncommitted changes"),
+        },
+        _ => format!("{package} (no git history found)"),
     }
 }
 
@@ -507,10 +638,15 @@ fn note(notes: &mut Vec<String>, line: String) {
 }
 
 fn write_results(out: &Path, run: &Run) -> Result<String, String> {
+    write_named(out, "ch12-performance", run)
+}
+
+/// `NAME.md` (the table) and `NAME.svg` (the chart) in `out`.
+fn write_named(out: &Path, name: &str, run: &Run) -> Result<String, String> {
     std::fs::create_dir_all(out)
         .map_err(|err| format!("cannot create {}: {err}", out.display()))?;
-    let table = out.join("ch12-performance.md");
-    let chart = out.join("ch12-performance.svg");
+    let table = out.join(format!("{name}.md"));
+    let chart = out.join(format!("{name}.svg"));
     for (path, text) in [(&table, run.markdown()), (&chart, run.svg())] {
         std::fs::write(path, text)
             .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
@@ -584,4 +720,14 @@ impl Drop for Files {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// `book/generated` of this workspace.
+fn book_generated() -> PathBuf {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = crate_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(crate_dir);
+    root.join("book").join("generated")
 }

@@ -89,6 +89,33 @@ impl Server {
         self.child.id()
     }
 
+    /// Ctrl-C (SIGINT), then waits for the server to exit: a program under valgrind
+    /// writes its counts as it exits.
+    pub fn interrupt(mut self, within: Duration) -> Result<(), String> {
+        let Ok(pid) = libc::pid_t::try_from(self.child.id()) else {
+            return Err("pid out of range".to_string());
+        };
+        // SAFETY: kill(2) sends a signal to the process we started and still own
+        // (not yet waited for, so its pid cannot have been reused).
+        if unsafe { libc::kill(pid, libc::SIGINT) } != 0 {
+            return Err(format!(
+                "kill -INT {pid}: {}",
+                std::io::Error::last_os_error()
+            ));
+        }
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) => return Ok(()),
+                Ok(None) if std::time::Instant::now() < deadline => {
+                    thread::sleep(Duration::from_millis(10)); // polling for exit, nothing else
+                }
+                Ok(None) => return Err(format!("pid {pid} still running {within:?} after Ctrl-C")),
+                Err(err) => return Err(format!("waiting for pid {pid}: {err}")),
+            }
+        }
+    }
+
     /// Whether the server is still running (a crash under load shows here).
     pub fn running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

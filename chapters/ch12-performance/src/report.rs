@@ -48,6 +48,8 @@ pub struct Run {
     pub machine: String,
     pub rows: Vec<Row>,
     pub memory: Vec<(String, Memory)>,
+    /// Instructions per request under callgrind (`--callgrind`).
+    pub instructions: Vec<(String, Mode, f64)>,
     /// The exact commands of the loads, one line each.
     pub commands: Vec<String>,
     /// What was skipped or differed, one line each.
@@ -153,12 +155,19 @@ impl Run {
             .map(|(_, memory)| memory.kib_per_connection())
     }
 
-    /// The two tables as rows of cells: CPU and latency, then memory.
-    fn tables(&self) -> (Vec<[String; 9]>, Vec<[String; 4]>) {
+    fn instructions_reference(&self, mode: Mode) -> Option<f64> {
+        self.instructions
+            .iter()
+            .find(|(server, measured, _)| server == "hyper" && *measured == mode)
+            .map(|(_, _, instructions)| *instructions)
+    }
+
+    /// The tables that have rows: CPU and latency, memory, instructions.
+    fn tables(&self) -> Vec<Table> {
         let mut load = Vec::new();
         for summary in self.summaries() {
             let cpu = summary.cpu_us();
-            load.push([
+            load.push(vec![
                 summary.server.clone(),
                 summary.mode.label().to_string(),
                 format!("{cpu:.2}"),
@@ -173,45 +182,59 @@ impl Run {
         let mut memory = Vec::new();
         for (server, measured) in &self.memory {
             let kib = measured.kib_per_connection();
-            memory.push([
+            memory.push(vec![
                 server.clone(),
                 format!("{kib:.2}"),
                 ratio(kib, self.memory_reference()),
                 measured.connections.to_string(),
             ]);
         }
-        (load, memory)
+        let mut instructions = Vec::new();
+        for (server, mode, counted) in &self.instructions {
+            instructions.push(vec![
+                server.clone(),
+                mode.label().to_string(),
+                format!("{counted:.0}"),
+                ratio(*counted, self.instructions_reference(*mode)),
+            ]);
+        }
+        [
+            (LOAD_HEADER.to_vec(), load),
+            (MEMORY_HEADER.to_vec(), memory),
+            (INSTRUCTIONS_HEADER.to_vec(), instructions),
+        ]
+        .into_iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .collect()
     }
 
-    /// The terminal's table.
+    /// The terminal's tables.
     pub fn text(&self) -> String {
-        let (load, memory) = self.tables();
-        let mut out = String::new();
-        out.push_str(&aligned(&LOAD_HEADER, &load));
-        out.push('\n');
-        out.push_str(&aligned(&MEMORY_HEADER, &memory));
-        out
+        let tables: Vec<String> = self
+            .tables()
+            .iter()
+            .map(|(header, rows)| aligned(header, rows))
+            .collect();
+        tables.join("\n")
     }
 
-    /// The page's table, with where and how it was measured.
+    /// The page's tables, with where and how they were measured.
     pub fn markdown(&self) -> String {
-        let (load, memory) = self.tables();
         let mut out = String::new();
         let _ = writeln!(
             out,
             "<!-- written by `cargo run --release -p ch12-performance`; do not edit -->"
         );
-        let _ = writeln!(
-            out,
-            "Measured {} on {}; the median of {} rounds.\n",
-            self.date,
-            self.machine,
-            self.rounds()
-        );
-        out.push_str(&markdown_table(&LOAD_HEADER, &load));
-        out.push('\n');
-        out.push_str(&markdown_table(&MEMORY_HEADER, &memory));
-        out.push('\n');
+        let rounds = match self.rounds() {
+            0 => String::new(),
+            1 => "; one round".to_string(),
+            n => format!("; the median of {n} rounds"),
+        };
+        let _ = writeln!(out, "Measured {} on {}{rounds}.\n", self.date, self.machine);
+        for (header, rows) in self.tables() {
+            out.push_str(&markdown_table(&header, &rows));
+            out.push('\n');
+        }
         for command in &self.commands {
             let _ = writeln!(out, "- `{command}`");
         }
@@ -256,6 +279,24 @@ impl Run {
             let connections = self.memory.first().map_or(0, |(_, m)| m.connections);
             panels.push((format!("KiB per idle connection, {connections} open"), bars));
         }
+        for mode in [Mode::KeepAlive, Mode::Close] {
+            let bars: Vec<_> = self
+                .instructions
+                .iter()
+                .filter(|(_, measured, _)| *measured == mode)
+                .map(|(server, _, counted)| {
+                    let reference = self.instructions_reference(mode);
+                    let label = format!("{counted:.0} · {} hyper", ratio(*counted, reference));
+                    (server.clone(), *counted, label)
+                })
+                .collect();
+            if !bars.is_empty() {
+                panels.push((
+                    format!("instructions per request (callgrind), {}", mode.label()),
+                    bars,
+                ));
+            }
+        }
         svg(&format!("{} · {}", self.date, self.machine), &panels)
     }
 }
@@ -272,6 +313,10 @@ const LOAD_HEADER: [&str; 9] = [
     "measured by",
 ];
 const MEMORY_HEADER: [&str; 4] = ["server", "KiB/conn", "× hyper", "connections"];
+const INSTRUCTIONS_HEADER: [&str; 4] = ["server", "mode", "instructions/req", "× hyper"];
+
+/// A table's header and rows.
+type Table = (Vec<&'static str>, Vec<Vec<String>>);
 
 fn ratio(value: f64, reference: Option<f64>) -> String {
     match reference {
@@ -288,8 +333,8 @@ fn latency(value: Option<Duration>) -> String {
     }
 }
 
-fn aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
-    let mut widths = header.map(|cell| cell.chars().count());
+fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|cell| cell.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -298,7 +343,7 @@ fn aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     let line = |cells: Vec<&str>| {
         let padded: Vec<String> = cells
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .map(|(cell, width)| format!("{cell}{}", " ".repeat(width - cell.chars().count())))
             .collect();
         padded.join("  ").trim_end().to_string() + "\n"
@@ -310,9 +355,9 @@ fn aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
     out
 }
 
-fn markdown_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+fn markdown_table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = format!("| {} |\n", header.join(" | "));
-    out.push_str(&format!("|{}\n", "---|".repeat(N)));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     for row in rows {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
