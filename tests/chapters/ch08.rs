@@ -678,6 +678,36 @@ fn persistence() {
     insta::assert_snapshot!("persistence", shown);
 }
 
+/// The routes, on one connection: the page, `/headers` (also by an
+/// absolute-form target and with a query), `/echo` without a body and by
+/// HEAD, 404, and 405 with `Allow` for another method on `/`.
+#[test]
+fn routes() {
+    let (_server, addr) = Program::server(CHAPTER, &[]);
+    let mut http = Http::connect(addr);
+    let mut shown = String::new();
+    for (request, head_only) in [
+        (&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[..], false),
+        (
+            b"GET http://x/headers?q=1 HTTP/1.1\r\nHost: y\r\nAccept: */*\r\n\r\n",
+            false,
+        ),
+        (b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", false),
+        (
+            b"HEAD /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+            true,
+        ),
+        (b"GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n", false),
+        (b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n", false),
+    ] {
+        http.send(request);
+        let response = http.response(head_only);
+        shown += &sent(request);
+        shown += &received(&response);
+    }
+    insta::assert_snapshot!("routes", shown);
+}
+
 /// Every rejected row of both tables, sent to the server: the response
 /// (status, `Connection: close`, the rule in one line), then the close;
 /// the server's one line for each. Where the echo had begun before the
@@ -770,7 +800,7 @@ fn timeouts() {
 /// `--quiet`: the first line, and no line per connection.
 #[test]
 fn quiet() {
-    let (mut server, addr) = Program::server(CHAPTER, &["--quiet"]);
+    let (server, addr) = Program::server(CHAPTER, &["--quiet"]);
     let mut http = Http::connect(addr);
     http.send(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     http.response(false);

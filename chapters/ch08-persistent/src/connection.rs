@@ -4,10 +4,11 @@
 use std::io;
 use std::net::SocketAddr;
 
+use std::sync::Arc;
+
 use ch01_raw_server::bytes;
-use ch05_raw_http::BODY as PAGE;
 use ch07_request_parser::{Head, Parsed, parse, read_head};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout, timeout_at};
 
@@ -15,14 +16,17 @@ use crate::body::Body;
 use crate::chunked::Step;
 use crate::framing::Framing;
 use crate::request::{Exchange, request_line};
-use crate::response::{CONTINUE, Length, head, reason};
+use crate::response::{CONTINUE, Content, Length, Response, head, reason};
 use crate::routes::Route;
 use crate::rules::Rule;
+use crate::service::Service;
 use crate::{Config, Next, Persist};
 
-const HTML: &str = "text/html; charset=utf-8";
-const TEXT: &str = "text/plain; charset=utf-8";
-const OCTETS: &str = "application/octet-stream";
+const TEXT: &str = "Content-Type: text/plain; charset=utf-8\r\n";
+const OCTETS: &str = "Content-Type: application/octet-stream\r\n";
+
+/// A streamed response goes out in pieces of at most this many bytes.
+const PIECE: usize = 64 * 1024;
 
 /// The read buffer: one read takes up to this much (a browser's head is
 /// under 1 KiB); a larger head makes it grow.
@@ -37,8 +41,13 @@ pub struct Connection {
     buf: Vec<u8>,
     config: Config,
     requests: usize,
+    /// Who answers, if not this chapter's routes.
+    service: Option<Arc<dyn Service>>,
 }
 // ANCHOR_END: connection
+
+/// A checked head, and the service's response to it if there is one.
+type Checked = (Exchange, Option<Response>);
 
 /// What reading a piece of a body found.
 enum Piece {
@@ -62,9 +71,16 @@ impl Connection {
             buf: Vec::with_capacity(BUF),
             config,
             requests: 0,
+            service: None,
         };
         connection.log(format_args!("connected"));
         connection
+    }
+
+    /// Answers with `service` instead of this chapter's routes.
+    pub fn with_service(mut self, service: Arc<dyn Service>) -> Connection {
+        self.service = Some(service);
+        self
     }
 
     pub fn peer(&self) -> SocketAddr {
@@ -131,24 +147,13 @@ impl Connection {
                 return self.refuse(None, status, &text).await;
             }
         };
-        // parsed again, to borrow from buf (read_head saw it complete)
-        let checked = {
-            let mut fields = Vec::new();
-            match parse(&self.buf, &self.config.limits, &mut fields) {
-                Ok(Parsed::Complete(request)) => {
-                    let exchange =
-                        Exchange::new(&request, self.config.max_body);
-                    Some(
-                        exchange.map_err(|rule| (request_line(&request), rule)),
-                    )
-                }
-                _ => None,
-            }
-        };
+        let checked = self.check();
         self.buf.drain(..used); // the body or the next request starts here
         self.requests += 1;
         match checked {
-            Some(Ok(exchange)) => self.answer(exchange, &closing).await,
+            Some(Ok((exchange, served))) => {
+                self.answer(exchange, served, &closing).await
+            }
             Some(Err((line, rule))) => {
                 self.refuse(Some(&line), rule.status(), rule.text()).await
             }
@@ -156,6 +161,27 @@ impl Connection {
         }
     }
     // ANCHOR_END: serve_request
+
+    // ANCHOR: check
+    /// The head `read_head` saw complete, parsed again to borrow it from
+    /// `buf`, checked, and answered by the service if there is one.
+    fn check(&self) -> Option<Result<Checked, (String, Rule)>> {
+        let mut fields = Vec::new();
+        let Ok(Parsed::Complete(request)) =
+            parse(&self.buf, &self.config.limits, &mut fields)
+        else {
+            return None; // not after read_head: the same bytes, the same answer
+        };
+        Some(match Exchange::new(&request, self.config.max_body) {
+            Ok(exchange) => {
+                let service = self.service.as_ref();
+                let served = service.map(|service| service.respond(&request));
+                Ok((exchange, served))
+            }
+            Err(rule) => Err((request_line(&request), rule)),
+        })
+    }
+    // ANCHOR_END: check
 
     // ANCHOR: read_head
     /// Chapter 7's `read_head` on the connection's buffer, which may hold
@@ -198,6 +224,7 @@ impl Connection {
     async fn answer(
         &mut self,
         exchange: Exchange,
+        served: Option<Response>,
         closing: &impl Fn() -> bool,
     ) -> io::Result<Persist> {
         let body_follows =
@@ -217,9 +244,14 @@ impl Connection {
             continued,
             body,
         };
-        match answer.exchange.route {
-            Route::Echo => self.echo(answer, closing).await,
-            _ => self.respond(answer, closing).await,
+        match (served, answer.exchange.route.clone()) {
+            (Some(response), _) => {
+                self.respond(answer, response, closing).await
+            }
+            (None, Route::Echo) => self.echo(answer, closing).await,
+            (None, route) => {
+                self.respond(answer, route.response(), closing).await
+            }
         }
     }
     // ANCHOR_END: answer
@@ -248,11 +280,12 @@ impl Answer {
 
 impl Connection {
     // ANCHOR: respond
-    /// Reads the request body to its end (and drops it), then answers with
-    /// the route's body: head and body in one write.
+    /// Reads the request body to its end (and drops it), then sends the
+    /// response: head and body in one write, or a stream in pieces.
     async fn respond(
         &mut self,
         mut answer: Answer,
+        response: Response,
         closing: &impl Fn() -> bool,
     ) -> io::Result<Persist> {
         loop {
@@ -268,24 +301,59 @@ impl Connection {
                 }
             }
         }
-        let persist = answer.decide(closing);
-        let version = answer.exchange.version;
-        let (status, content_type, body) = match &answer.exchange.route {
-            Route::Page => (200, HTML, PAGE.as_bytes()),
-            Route::Headers(lines) => (200, TEXT, &lines[..]),
-            Route::NotAllowed => (405, TEXT, &b"/ takes GET or HEAD\n"[..]),
-            _ => (404, TEXT, &b"404 Not Found\n"[..]),
+        let (status, version) = (response.status, answer.exchange.version);
+        let (persist, length) =
+            (answer.decide(closing), response.content.length());
+        let mut out = head(status, &response.fields, length, persist, version);
+        let content = match answer.exchange.head_only {
+            true => Content::None, // HEAD: the same head, no body
+            false => response.content,
         };
-        let length = Length::Known(body.len() as u64);
-        let mut response = head(status, content_type, length, persist, version);
-        if !answer.exchange.head_only {
-            response.extend_from_slice(body); // HEAD: the same head, no body
+        match content {
+            Content::None => self.send(&out).await?,
+            Content::Static(bytes) => {
+                out.extend_from_slice(bytes);
+                self.send(&out).await?;
+            }
+            Content::Bytes(bytes) => {
+                out.extend_from_slice(&bytes);
+                self.send(&out).await?;
+            }
+            Content::Stream(reader, n) => self.stream(out, reader, n).await?,
         }
-        self.send(&response).await?;
-        self.log_answer(&answer, status, "");
+        self.log_answer(&answer, status, &response.note, "");
         Ok(persist)
     }
     // ANCHOR_END: respond
+
+    // ANCHOR: stream
+    /// The head in `out`, then `n` bytes from `reader`, in pieces of at
+    /// most PIECE bytes (the first piece goes out with the head).
+    async fn stream(
+        &mut self,
+        mut out: Vec<u8>,
+        mut reader: Box<dyn AsyncRead + Send + Unpin>,
+        n: u64,
+    ) -> io::Result<()> {
+        let mut left = n;
+        while left > 0 {
+            let start = out.len();
+            out.resize(start + PIECE.min(left as usize), 0);
+            let read = reader.read(&mut out[start..]).await?;
+            if read == 0 {
+                let sent = n - left;
+                let text =
+                    format!("the content ended after {sent} of {n} bytes");
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, text));
+            }
+            out.truncate(start + read);
+            left -= read as u64;
+            self.send(&out).await?;
+            out.clear();
+        }
+        self.send(&out).await // an empty body: the head alone
+    }
+    // ANCHOR_END: stream
 
     // ANCHOR: echo
     /// `/echo`: the body back as it arrives, framed as it came. The head
@@ -346,7 +414,7 @@ impl Connection {
             out.extend_from_slice(b"0\r\n\r\n"); // last-chunk, no trailers
         }
         self.send(&out).await?;
-        self.log_answer(answer, 200, "");
+        self.log_answer(answer, 200, "", "");
         Ok(answer.persist)
     }
     // ANCHOR_END: echo
@@ -356,7 +424,7 @@ impl Connection {
     /// than its Content-Length), which tells the client it is incomplete.
     fn cut(&self, answer: &Answer, why: &str) -> io::Result<Persist> {
         let ending = format!(", then: {why}: closing mid-response");
-        self.log_answer(answer, 200, &ending);
+        self.log_answer(answer, 200, "", &ending);
         Ok(Persist::Close)
     }
 
@@ -435,7 +503,13 @@ impl Connection {
     // ANCHOR_END: refuse
 
     /// `GET / HTTP/1.1 → 200 OK`, with the body read and what follows.
-    fn log_answer(&self, answer: &Answer, status: u16, ending: &str) {
+    fn log_answer(
+        &self,
+        answer: &Answer,
+        status: u16,
+        note: &str,
+        ending: &str,
+    ) {
         let line = &answer.exchange.line;
         let body = match (&answer.exchange.framing, &answer.body) {
             (Framing::Length(n), _) => format!(", {n}-byte body"),
@@ -457,13 +531,13 @@ impl Connection {
         } else {
             ""
         };
-        let reason = reason(status);
+        let status = format!("{status} {}{note}", reason(status));
         let closing = match answer.persist {
             Persist::Close if ending.is_empty() => ", closing",
             _ => "",
         };
         self.log(format_args!(
-            "{line}{body} → {continued}{status} {reason}{ending}{closing}"
+            "{line}{body} → {continued}{status}{ending}{closing}"
         ));
     }
 

@@ -25,6 +25,7 @@ pub mod request;
 pub mod response;
 pub mod routes;
 pub mod rules;
+pub mod service;
 
 use std::io;
 use std::net::SocketAddr;
@@ -35,7 +36,9 @@ use tokio::net::TcpStream;
 pub use ch07_request_parser::{Limits, Request, Version};
 pub use connection::Connection;
 pub use options::Options;
+pub use response::{Content, Response};
 pub use rules::Rule;
+pub use service::Service;
 
 // ANCHOR: config
 /// How the server reads: every limit and timeout is an option of the

@@ -1,7 +1,10 @@
 //! The server's four routes: the page, `/echo`, `/headers`, and 404 for
 //! anything else. A route is chosen from the head alone.
 
+use ch05_raw_http::BODY as PAGE;
 use ch07_request_parser::{Form, Request, Target};
+
+use crate::response::{Content, Response};
 
 // ANCHOR: route
 /// Where a request goes.
@@ -28,6 +31,37 @@ pub fn route(request: &Request) -> Route {
     }
 }
 // ANCHOR_END: route
+
+// ANCHOR: response
+impl Route {
+    /// The answer of every route but `/echo` (which streams, in
+    /// `connection.rs`).
+    pub fn response(self) -> Response {
+        let text = "text/plain; charset=utf-8";
+        match self {
+            Route::Page => {
+                let html = "text/html; charset=utf-8";
+                Response::new(200, html, Content::Static(PAGE.as_bytes()))
+            }
+            Route::Headers(lines) => {
+                Response::new(200, text, Content::Bytes(lines))
+            }
+            Route::NotAllowed => {
+                let body = b"/ takes GET or HEAD\n";
+                let mut response =
+                    Response::new(405, text, Content::Static(body));
+                // a 405 names the methods that do work (RFC 9110 §15.5.6)
+                response.fields += "Allow: GET, HEAD\r\n";
+                response
+            }
+            Route::Echo | Route::NotFound => {
+                let body = b"404 Not Found\n";
+                Response::new(404, text, Content::Static(body))
+            }
+        }
+    }
+}
+// ANCHOR_END: response
 
 /// The field lines as received, `name: value\n` each (values are bytes:
 /// they may hold obs-text, RFC 9110 §5.5).
