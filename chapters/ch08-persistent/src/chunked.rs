@@ -66,6 +66,11 @@ impl Decoder {
         }
     }
 
+    /// In the trailer section: a `Step::Framing` now is a trailer line.
+    pub fn in_trailer(&self) -> bool {
+        self.state == State::Trailer
+    }
+
     // ANCHOR: step
     // chunked-body = *chunk last-chunk trailer-section CRLF  (RFC 9112 §7.1)
     // chunk        = chunk-size [ chunk-ext ] CRLF chunk-data CRLF

@@ -3,7 +3,7 @@
 //! server or proxy in front of us can only agree on where a request ends
 //! (request smuggling, RFC 9112 §11.2, lives in the gaps between them).
 
-use ch07_request_parser::{Request, Version, check_transfer_coding};
+use ch07_request_parser::{Field, Request, Version, check_transfer_coding};
 
 use crate::rules::Rule;
 
@@ -37,24 +37,36 @@ pub fn framing(request: &Request) -> Result<Framing, Rule> {
         return Err(Rule::LengthAndChunked);
     }
     if codings {
-        return transfer_codings(request).map(|()| Framing::Chunked);
+        return transfer_codings(request.fields).map(|()| Framing::Chunked);
     }
     if lengths {
-        return content_length(request).map(Framing::Length);
+        return content_length(request.fields).map(Framing::Length);
     }
     Ok(Framing::None)
 }
 // ANCHOR_END: framing
 
+/// The values of every field line called `name` (any letter case), in
+/// order: a request's or a response's (chapter 10 reads those).
+pub fn values<'b>(
+    fields: &[Field<'b>],
+    name: &str,
+) -> impl Iterator<Item = &'b [u8]> {
+    let name = name.as_bytes();
+    fields
+        .iter()
+        .filter(move |field| field.name.eq_ignore_ascii_case(name))
+        .map(|field| field.value)
+}
+
 /// The elements of every line of a list field, in order: `a, b` and a
 /// second line `c` are `a`, `b`, `c` (RFC 9110 §5.3, §5.6.1). Empty
 /// elements (`a,,b`) are skipped, as §5.6.1 asks of a recipient.
 pub fn list<'b>(
-    request: &Request<'b, '_>,
+    fields: &[Field<'b>],
     name: &str,
 ) -> impl Iterator<Item = &'b [u8]> {
-    request
-        .field_values(name)
+    values(fields, name)
         .flat_map(|value| value.split(|&b| b == b','))
         .map(|element| element.trim_ascii()) // OWS around elements
         .filter(|element| !element.is_empty())
@@ -63,17 +75,17 @@ pub fn list<'b>(
 // ANCHOR: transfer_codings
 // Transfer-Encoding = #transfer-coding                     (RFC 9112 §6.1)
 /// Accepts `chunked` once, last; anything else is rejected.
-fn transfer_codings(request: &Request) -> Result<(), Rule> {
+fn transfer_codings(fields: &[Field]) -> Result<(), Rule> {
     // §6.3 item 4: "If a Transfer-Encoding header field is present in a
     // request and the chunked transfer coding is not the final encoding,
     // the message body length cannot be determined reliably; the server
     // MUST respond with the 400 (Bad Request) status code and then close"
-    let last = list(request, "transfer-encoding").last();
+    let last = list(fields, "transfer-encoding").last();
     if !last.is_some_and(|c| c.eq_ignore_ascii_case(b"chunked")) {
         return Err(Rule::FinalNotChunked);
     }
     let mut chunked = 0;
-    for coding in list(request, "transfer-encoding") {
+    for coding in list(fields, "transfer-encoding") {
         // gzip, compress, deflate: not implemented here -> 501 (§6.1)
         check_transfer_coding(coding, &["chunked"], 0)
             .map_err(|_| Rule::UnknownCoding)?;
@@ -95,9 +107,9 @@ fn transfer_codings(request: &Request) -> Result<(), Rule> {
 /// §8.6 allows it ("replace the duplicated field values with a single valid
 /// Content-Length"), a proxy that joins two lines makes exactly that, and
 /// every recipient reads the same length from it, so none can disagree.
-fn content_length(request: &Request) -> Result<u64, Rule> {
+pub fn content_length(fields: &[Field]) -> Result<u64, Rule> {
     let mut length = None;
-    for value in request.field_values("content-length") {
+    for value in values(fields, "content-length") {
         for element in value.split(|&b| b == b',') {
             let n = digits(element.trim_ascii())?;
             if length.is_some_and(|first| first != n) {

@@ -82,7 +82,8 @@ fn host(request: &Request) -> Result<(), Rule> {
 /// are case-insensitive (RFC 9110 §7.6.1): `Keep-Alive, TE` counts.
 fn keep_alive(request: &Request) -> bool {
     let has = |option: &[u8]| {
-        list(request, "connection").any(|o| o.eq_ignore_ascii_case(option))
+        list(request.fields, "connection")
+            .any(|o| o.eq_ignore_ascii_case(option))
     };
     if has(b"close") {
         return false;
@@ -106,7 +107,7 @@ fn expects_continue(request: &Request) -> Result<bool, Rule> {
         return Ok(false);
     }
     let mut expects = false;
-    for expectation in list(request, "expect") {
+    for expectation in list(request.fields, "expect") {
         if !expectation.eq_ignore_ascii_case(b"100-continue") {
             return Err(Rule::Expectation);
         }
