@@ -17,6 +17,7 @@ mod support;
 
 mod capture;
 mod diagram;
+mod part2;
 mod states;
 
 use std::io::Write;
