@@ -1,0 +1,145 @@
+//! `Range: bytes=…` (RFC 9110 §14): which part of a file a client asks for.
+
+// ANCHOR: ranged
+/// What a Range field asks of a representation `len` bytes long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ranged {
+    /// No range we serve: answer 200 with the whole file. A server MAY
+    /// ignore Range (§14.2); we do for another unit, bad syntax, several
+    /// ranges (a multipart/byteranges body we do not build), and a suffix
+    /// of an empty file (satisfiable, §14.1.1, but no Content-Range can say
+    /// "bytes 0 to -1").
+    Whole,
+    /// Bytes `first..=last`: 206 with `Content-Range: bytes first-last/len`.
+    Part { first: u64, last: u64 },
+    /// 416 with `Content-Range: bytes */len`.
+    Unsatisfiable,
+}
+// ANCHOR_END: ranged
+
+// ANCHOR: range
+/// Range = ranges-specifier; ranges-specifier = range-unit "=" range-set;
+/// range-set = 1#range-spec; range-spec = int-range / suffix-range / other
+/// (RFC 9110 §14.1.1, §14.2). A range-unit is case-insensitive (§14.1).
+pub fn range(value: &[u8], len: u64) -> Ranged {
+    let Some((unit, set)) = split_once(value, b'=') else {
+        return Ranged::Whole;
+    };
+    if !unit.eq_ignore_ascii_case(b"bytes") {
+        return Ranged::Whole;
+    }
+    // a list may hold empty elements; a recipient skips them (§5.6.1)
+    let mut specs = set
+        .split(|&b| b == b',')
+        .map(trim)
+        .filter(|s| !s.is_empty());
+    let (Some(spec), None) = (specs.next(), specs.next()) else {
+        return Ranged::Whole; // none, or several
+    };
+    match split_once(spec, b'-') {
+        // suffix-range = "-" suffix-length: the last n bytes
+        Some((b"", n)) => match number(n) {
+            Some(0) => Ranged::Unsatisfiable,
+            Some(_) if len == 0 => Ranged::Whole,
+            Some(n) => Ranged::Part {
+                first: len.saturating_sub(n),
+                last: len - 1,
+            },
+            None => Ranged::Whole,
+        },
+        // int-range = first-pos "-" [ last-pos ]
+        Some((first, last)) => match (number(first), last) {
+            (Some(first), b"") => part(first, u64::MAX, len),
+            (Some(first), last) => match number(last) {
+                // last < first: invalid (§14.1.1), so the field is ignored
+                Some(last) if last >= first => part(first, last, len),
+                _ => Ranged::Whole,
+            },
+            (None, _) => Ranged::Whole,
+        },
+        None => Ranged::Whole,
+    }
+}
+
+/// An int-range is satisfiable if first-pos < len; a last-pos past the
+/// end means the end (§14.1.1).
+fn part(first: u64, last: u64, len: u64) -> Ranged {
+    match first < len {
+        true => Ranged::Part {
+            first,
+            last: last.min(len - 1),
+        },
+        false => Ranged::Unsatisfiable,
+    }
+}
+// ANCHOR_END: range
+
+/// 1*DIGIT; a number too large for u64 is as good as u64::MAX (no file is
+/// that long).
+fn number(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for digit in digits {
+        n = n.saturating_mul(10).saturating_add(u64::from(digit - b'0'));
+    }
+    Some(n)
+}
+
+fn split_once(bytes: &[u8], at: u8) -> Option<(&[u8], &[u8])> {
+    let i = bytes.iter().position(|&b| b == at)?;
+    Some((&bytes[..i], &bytes[i + 1..]))
+}
+
+/// Without OWS (SP / HTAB) on either side.
+pub fn trim(bytes: &[u8]) -> &[u8] {
+    let ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes.iter().position(|b| !ows(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !ows(b)).map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ranged::{Part, Unsatisfiable, Whole};
+    use super::*;
+
+    /// (name, Range value, representation length, expected, RFC 9110 section)
+    #[rustfmt::skip]
+    const CASES: &[(&str, &str, u64, Ranged, &str)] = &[
+        ("first bytes", "bytes=0-99", 1000, Part { first: 0, last: 99 }, "14.1.2"),
+        ("one byte", "bytes=5-5", 10, Part { first: 5, last: 5 }, "14.1.2"),
+        ("from a byte on", "bytes=900-", 1000, Part { first: 900, last: 999 }, "14.1.2"),
+        ("last bytes", "bytes=-100", 1000, Part { first: 900, last: 999 }, "14.1.2"),
+        ("suffix longer than the file", "bytes=-5000", 1000, Part { first: 0, last: 999 }, "14.1.2"),
+        ("last-pos past the end", "bytes=990-2000", 1000, Part { first: 990, last: 999 }, "14.1.1"),
+        ("the last byte", "bytes=999-999", 1000, Part { first: 999, last: 999 }, "14.1.2"),
+        ("unit in capitals", "BYTES=0-0", 10, Part { first: 0, last: 0 }, "14.1"),
+        ("OWS around the spec", "bytes= 0-1 ", 10, Part { first: 0, last: 1 }, "5.6.1"),
+        ("empty list elements", "bytes=,0-1,", 10, Part { first: 0, last: 1 }, "5.6.1"),
+        ("huge last-pos", "bytes=0-99999999999999999999999", 10, Part { first: 0, last: 9 }, "14.1.1"),
+        ("first-pos at the end", "bytes=1000-", 1000, Unsatisfiable, "14.1.1"),
+        ("first-pos past the end", "bytes=5000-6000", 1000, Unsatisfiable, "14.1.1"),
+        ("huge first-pos", "bytes=99999999999999999999999-", 10, Unsatisfiable, "14.1.1"),
+        ("zero-length suffix", "bytes=-0", 1000, Unsatisfiable, "14.1.1"),
+        ("any int-range of an empty file", "bytes=0-", 0, Unsatisfiable, "14.1.1"),
+        ("a suffix of an empty file", "bytes=-1", 0, Whole, "14.1.1"),
+        ("last-pos before first-pos", "bytes=5-1", 10, Whole, "14.1.1"),
+        ("several ranges", "bytes=0-1,5-6", 10, Whole, "14.2"),
+        ("another unit", "items=0-1", 10, Whole, "14.1"),
+        ("no unit", "0-1", 10, Whole, "14.2"),
+        ("no dash", "bytes=5", 10, Whole, "14.1.1"),
+        ("a sign", "bytes=+1-2", 10, Whole, "14.1.1"),
+        ("nothing", "bytes=", 10, Whole, "14.1.1"),
+        ("space inside", "bytes=0 -1", 10, Whole, "14.1.1"),
+    ];
+
+    #[test]
+    fn ranges() {
+        for (name, value, len, expected, section) in CASES {
+            let got = range(value.as_bytes(), *len);
+            assert_eq!(got, *expected, "{name} ({value}, RFC 9110 §{section})");
+        }
+    }
+}
