@@ -78,33 +78,15 @@ impl Decoder {
     /// What `input` starts with.
     pub fn step(&mut self, input: &[u8]) -> Result<Step, Rule> {
         match self.state {
-            State::Size => {
-                let Some(end) = self.line(input, MAX_CHUNK_LINE)? else {
-                    return Ok(Step::More);
-                };
-                let size = chunk_size(&input[..end])?;
-                if size > self.max_body - self.body {
-                    return Err(Rule::BodyTooLarge); // before reading it
-                }
-                self.body += size;
-                self.state = match size {
-                    0 => State::Trailer,
-                    size => State::Data(size),
-                };
-                self.chunks += usize::from(size > 0);
-                Ok(Step::Framing(end + 2))
-            }
+            State::Size => self.size_line(input),
+            State::Data(_) if input.is_empty() => Ok(Step::More),
             State::Data(left) => {
                 let n = left.min(input.len() as u64);
                 self.state = match left - n {
                     0 => State::DataEnd,
                     left => State::Data(left),
                 };
-                Ok(if n == 0 {
-                    Step::More
-                } else {
-                    Step::Data(n as usize)
-                })
+                Ok(Step::Data(n as usize))
             }
             State::DataEnd => data_end(input).inspect(|step| {
                 if *step != Step::More {
@@ -116,6 +98,27 @@ impl Decoder {
         }
     }
     // ANCHOR_END: step
+
+    // ANCHOR: size_line
+    /// A chunk-size line: the size of the chunk-data that follows, checked
+    /// against `max_body` before any of it is read.
+    fn size_line(&mut self, input: &[u8]) -> Result<Step, Rule> {
+        let Some(end) = self.line(input, MAX_CHUNK_LINE)? else {
+            return Ok(Step::More);
+        };
+        let size = chunk_size(&input[..end])?;
+        if size > self.max_body - self.body {
+            return Err(Rule::BodyTooLarge);
+        }
+        self.body += size;
+        self.chunks += usize::from(size > 0);
+        self.state = match size {
+            0 => State::Trailer, // the last chunk
+            size => State::Data(size),
+        };
+        Ok(Step::Framing(end + 2))
+    }
+    // ANCHOR_END: size_line
 
     // ANCHOR: trailer
     // trailer-section = *( field-line CRLF )              (RFC 9112 §7.1.2)

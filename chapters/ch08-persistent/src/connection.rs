@@ -288,18 +288,8 @@ impl Connection {
         response: Response,
         closing: &impl Fn() -> bool,
     ) -> io::Result<Persist> {
-        loop {
-            match self.piece(&mut answer.body).await? {
-                Piece::Data(n) => drop(self.buf.drain(..n)),
-                Piece::End => break,
-                Piece::Broke(rule) => {
-                    return self.refuse_rule(&answer.exchange, rule).await;
-                }
-                Piece::Cut(status, text) => {
-                    let line = Some(answer.exchange.line.as_str());
-                    return self.refuse(line, status, &text).await;
-                }
-            }
+        if let Some(refused) = self.drop_body(&mut answer).await? {
+            return Ok(refused);
         }
         let (status, version) = (response.status, answer.exchange.version);
         let (persist, length) =
@@ -325,6 +315,30 @@ impl Connection {
         Ok(persist)
     }
     // ANCHOR_END: respond
+
+    // ANCHOR: drop_body
+    /// Reads the request body to its end and drops it; `Some`: it broke a
+    /// rule or broke off, and was refused.
+    async fn drop_body(
+        &mut self,
+        answer: &mut Answer,
+    ) -> io::Result<Option<Persist>> {
+        loop {
+            match self.piece(&mut answer.body).await? {
+                Piece::Data(n) => drop(self.buf.drain(..n)),
+                Piece::End => return Ok(None),
+                Piece::Broke(rule) => {
+                    let refused = self.refuse_rule(&answer.exchange, rule);
+                    return refused.await.map(Some);
+                }
+                Piece::Cut(status, text) => {
+                    let line = Some(answer.exchange.line.as_str());
+                    return self.refuse(line, status, &text).await.map(Some);
+                }
+            }
+        }
+    }
+    // ANCHOR_END: drop_body
 
     // ANCHOR: stream
     /// The head in `out`, then `n` bytes from `reader`, in pieces of at
@@ -363,11 +377,7 @@ impl Connection {
         mut answer: Answer,
         closing: &impl Fn() -> bool,
     ) -> io::Result<Persist> {
-        let length = match answer.exchange.framing {
-            Framing::None => Length::Known(0),
-            Framing::Length(n) => Length::Known(n),
-            Framing::Chunked => Length::Chunked,
-        };
+        let length = Length::from(answer.exchange.framing);
         let (version, head_only) =
             (answer.exchange.version, answer.exchange.head_only);
         let mut started = false; // the head went out
@@ -402,7 +412,9 @@ impl Connection {
             self.send(&out).await?;
         }
     }
+    // ANCHOR_END: echo
 
+    // ANCHOR: end_echo
     /// The last of an echo: the last chunk, if chunked.
     async fn end_echo(
         &mut self,
@@ -417,7 +429,7 @@ impl Connection {
         self.log_answer(answer, 200, "", "");
         Ok(answer.persist)
     }
-    // ANCHOR_END: echo
+    // ANCHOR_END: end_echo
 
     /// A body that broke off after its echo began: the response cannot
     /// become a 400 now; it stays unfinished (no last chunk, or fewer bytes

@@ -9,6 +9,7 @@ use ch07_request_parser::Version;
 use tokio::io::AsyncRead;
 
 use crate::Persist;
+use crate::framing::Framing;
 
 // ANCHOR: response
 /// A final response, before it is framed.
@@ -52,6 +53,17 @@ pub enum Length {
     Chunked,
     /// No body at all, by the status (RFC 9112 §6.3 item 1).
     NoBody,
+}
+
+impl From<Framing> for Length {
+    /// An echo is framed as the request was.
+    fn from(framing: Framing) -> Length {
+        match framing {
+            Framing::None => Length::Known(0),
+            Framing::Length(n) => Length::Known(n),
+            Framing::Chunked => Length::Chunked,
+        }
+    }
 }
 
 impl Content {
