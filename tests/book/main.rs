@@ -1,5 +1,10 @@
-//! The book's integrity, checked on a fresh build of both languages (`cargo test --test book`).
+//! The book's integrity, checked on a fresh build of both languages (`cargo test --test book`),
+//! and the same build read by a real browser (`browser::`, tests/browser/): one test binary,
+//! so the book is built once and the browser's tests run beside the other checks instead of
+//! after them.
 
+#[path = "../browser/mod.rs"]
+mod browser;
 mod english;
 mod html;
 mod links;

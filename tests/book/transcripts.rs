@@ -59,11 +59,19 @@ pub fn markdown_pages(book: &Path) -> Vec<PathBuf> {
 }
 
 /// insta names `assert_snapshot!("name", …)` in module `m` of test binary `t` `t__m__name.snap`.
+/// A suite that is a module of another binary has its own folder: `book__browser__ch05__x.snap`
+/// is module `ch05` of `tests/browser/` (module `browser` of the book binary).
 fn asserted_by_a_test(snap: &Path) -> Result<(), String> {
     let stem = snap.file_stem().unwrap().to_string_lossy().to_string();
     let parts: Vec<&str> = stem.split("__").collect();
     let [binary, modules @ .., name] = parts.as_slice() else {
         return Err("not named <binary>__<module>__<name>.snap".into());
+    };
+    let (binary, modules) = match modules {
+        [suite, rest @ ..] if root().join("tests").join(suite).join("mod.rs").is_file() => {
+            (suite, rest)
+        }
+        _ => (binary, modules),
     };
     let tests = root().join("tests").join(binary);
     let module = modules.join("/");

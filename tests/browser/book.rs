@@ -3,9 +3,9 @@
 
 use serde_json::json;
 
-use crate::cdp::{Browser, Tab};
-use crate::problems;
-use crate::site::{chapters, origin, pages, site};
+use super::cdp::{Browser, Tab};
+use super::problems;
+use super::site::{chapters, origin, pages, site};
 
 /// Every page of the Korean book loads with nothing broken and no request leaving the local
 /// server; on a phone (375×812) it is no wider than the screen; the sidebar lists every
@@ -210,7 +210,7 @@ fn search_finds_its_chapters(browser: &mut Tab, language: &str) {
             );
         }
     }
-    // the numbers behind the report: `cargo test --test browser -- --nocapture`
+    // the numbers behind the report: `cargo test --test book browser:: -- --nocapture`
     println!("{}", report.join("\n"));
 }
 

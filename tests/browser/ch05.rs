@@ -6,9 +6,9 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::cdp::{Browser, Tab};
-use crate::problems;
-use crate::support::{Normalizer, Program};
+use super::cdp::{Browser, Tab};
+use super::problems;
+use super::support::{Normalizer, Program};
 
 /// Saves a screenshot of the page for the book, when asked to.
 fn screenshot(browser: &mut Tab, name: &str) {

@@ -1,7 +1,9 @@
 //! The reader's experience in a real browser: Debian's headless Chromium, driven over the
 //! DevTools protocol (`cdp.rs`), reads the built book in both languages and a chapter server.
 //! Without Chromium these tests pass after one line saying how to run them; with `CI` set, a
-//! missing Chromium fails. `cargo test --test browser`.
+//! missing Chromium fails. A module of the book suite's test binary (`tests/book/main.rs`), so
+//! that it shares the book's build and runs beside the book's other checks:
+//! `cargo test --test book browser::`.
 
 mod book;
 mod cdp;
@@ -12,7 +14,7 @@ mod support;
 
 use serde_json::Value;
 
-use crate::cdp::Tab;
+use self::cdp::Tab;
 
 /// Everything on the current page a reader would see as broken, one line each: console
 /// errors, uncaught exceptions, errors Chromium logs, failed or 4xx/5xx requests, and any

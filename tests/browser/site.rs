@@ -1,6 +1,6 @@
-//! The book as the browser tests see it: built once per test run into this test's scratch
-//! folder with the library API, and served on 127.0.0.1 port 0 by the same std-only server
-//! as `cargo run -- serve`.
+//! The book as the browser tests see it: the book suite's build (once per test process, with
+//! the library API), served on 127.0.0.1 port 0 by the same std-only server as
+//! `cargo run -- serve`.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -12,37 +12,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `<out>/ko`, `<out>/en`, built once (a panic names the book's problems).
+/// `<out>/ko`, `<out>/en`: the book suite's build of this test process, shared with its
+/// other checks (a panic names the book's problems).
 pub fn site() -> &'static Path {
-    static SITE: OnceLock<Result<PathBuf, Vec<String>>> = OnceLock::new();
-    let built = SITE.get_or_init(|| {
-        // one folder per test process: runs side by side (cargo nextest runs each test in its
-        // own process) must not rebuild the site another one is serving
-        let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        remove_stale(scratch);
-        let out = scratch.join(format!("browser-book-{}", std::process::id()));
-        tcp_http_book::build_all(&root(), &out).map(|_| out)
-    });
-    match built {
-        Ok(out) => out,
-        Err(problems) => panic!("the book has problems:\n{}", problems.join("\n")),
-    }
-}
-
-/// Removes the sites of earlier test processes that have ended.
-fn remove_stale(scratch: &Path) {
-    let Ok(entries) = std::fs::read_dir(scratch) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("browser-book-") else {
-            continue;
-        };
-        if !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    crate::support::site()
 }
 
 /// `http://127.0.0.1:PORT`, serving [`site`]; the server thread lives as long as the test run.
