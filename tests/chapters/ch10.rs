@@ -79,6 +79,9 @@ enum Reply {
     Bytes(&'static [u8]),
     /// Nothing: the client's response timeout must end it.
     Silence,
+    /// A reset (RST) instead of an answer: the request is read, then the
+    /// connection is closed with SO_LINGER 0.
+    Reset,
 }
 
 /// A server that answers each connection's requests with fixed replies,
@@ -95,18 +98,27 @@ fn fixed_server(script: Vec<Vec<Reply>>) -> SocketAddr {
             };
             let _ = stream.set_read_timeout(Some(WAIT));
             let silent = replies.iter().any(|reply| matches!(reply, Reply::Silence));
+            let reset = replies.iter().any(|reply| matches!(reply, Reply::Reset));
             for reply in replies {
                 if !read_request(&mut stream) {
                     return; // the client left: the script ends here
                 }
-                if let Reply::Bytes(bytes) = reply
-                    && stream.write_all(bytes).is_err()
-                {
-                    return;
+                match reply {
+                    Reply::Bytes(bytes) if stream.write_all(bytes).is_err() => return,
+                    Reply::Reset => {
+                        let linger =
+                            socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
+                        linger.expect("set SO_LINGER 0");
+                        break; // dropped below: RST, not FIN
+                    }
+                    _ => {}
                 }
             }
             // our FIN; then drain until the client's FIN, so our close
             // sends no reset that could destroy what we wrote
+            if reset {
+                continue; // the stream is dropped: the kernel sends RST
+            }
             if !silent {
                 let _ = stream.shutdown(Shutdown::Write);
             }
@@ -675,9 +687,10 @@ fn malformed_responses_are_refused() {
     insta::assert_snapshot!("refused", shown);
 }
 
-/// The server closes a kept-alive connection while it is idle: the GET
-/// is sent again, once, on a new connection, with one line saying so.
-/// A POST is not (it is not idempotent): one line, exit status 1.
+/// The server closes a kept-alive connection while it is idle (a FIN, or
+/// a reset on the client's first read): the GET is sent again, once, on a
+/// new connection, with one line saying so. A POST is not (it is not
+/// idempotent): one line, exit status 1.
 #[test]
 fn a_closed_idle_connection() {
     let one: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\none\n";
@@ -694,7 +707,17 @@ fn a_closed_idle_connection() {
         "{}",
         run.shown
     );
-    insta::assert_snapshot!("retried", Normalizer::new(addr).apply(&run.shown));
+    let retried = Normalizer::new(addr).apply(&run.shown);
+    insta::assert_snapshot!("retried", retried);
+
+    // the same with a reset: the server reads the second request, then
+    // resets the connection (so the client has read the first response)
+    let one_then_reset = vec![Reply::Bytes(one), Reply::Reset];
+    let addr = fixed_server(vec![one_then_reset, vec![Reply::Bytes(two)]]);
+    let again = urls(addr, &["/1", "/2"]);
+    let run = client(&["-v", &again[0], &again[1]]);
+    assert_eq!(run.code, Some(0), "{}", run.shown);
+    assert_eq!(Normalizer::new(addr).apply(&run.shown), retried);
 
     let addr = fixed_server(vec![vec![Reply::Bytes(one)]]);
     let urls = urls(addr, &["/1", "/2"]);
