@@ -238,13 +238,14 @@ impl Connection {
         }
         let max_body = self.config.max_body;
         let body = Body::new(exchange.framing, max_body, &self.config.limits);
-        let answer = Answer {
+        let mut answer = Answer {
             exchange,
             persist: Persist::Close, // decided when the head is written
             continued,
             body,
         };
-        match (served, answer.exchange.route.clone()) {
+        let route = std::mem::replace(&mut answer.exchange.route, Route::Echo);
+        match (served, route) {
             (Some(response), _) => {
                 self.respond(answer, response, closing).await
             }
