@@ -77,6 +77,8 @@ fn client(args: &[&str]) -> Run {
 enum Reply {
     /// These bytes, in one write.
     Bytes(&'static [u8]),
+    /// These bytes, one byte per write (TCP_NODELAY: one segment each).
+    Trickle(&'static [u8]),
     /// Nothing: the client's response timeout must end it.
     Silence,
     /// A reset (RST) instead of an answer: the request is read, then the
@@ -105,6 +107,14 @@ fn fixed_server(script: Vec<Vec<Reply>>) -> SocketAddr {
                 }
                 match reply {
                     Reply::Bytes(bytes) if stream.write_all(bytes).is_err() => return,
+                    Reply::Trickle(bytes) => {
+                        let _ = stream.set_nodelay(true);
+                        for byte in bytes.chunks(1) {
+                            if stream.write_all(byte).is_err() {
+                                return;
+                            }
+                        }
+                    }
                     Reply::Reset => {
                         let linger =
                             socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO));
@@ -475,6 +485,28 @@ fn framings_read_right() {
         shown += &Normalizer::new(addr).apply(&run.shown);
     }
     insta::assert_snapshot!("framings", shown);
+}
+
+/// A response that arrives one byte per segment reads as it does in one:
+/// the head is looked at again only when a line ends, chunks are decoded
+/// from whatever has arrived.
+#[test]
+fn a_response_in_many_writes() {
+    let response: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\
+        6\r\nhello \r\n7;note=x\r\nchunks\n\r\n0\r\nX-Sum: 13\r\n\r\n";
+    let mut shown = Vec::new();
+    for reply in [Reply::Bytes(response), Reply::Trickle(response)] {
+        let addr = fixed_server(vec![vec![reply]]);
+        let run = client(&[&format!("http://{addr}/")]);
+        assert_eq!(run.code, Some(0), "{}", run.shown);
+        shown.push(Normalizer::new(addr).apply(&run.shown));
+    }
+    assert_eq!(shown[0], shown[1]);
+    assert!(
+        shown[0].ends_with("\n\nhello chunks\nX-Sum: 13\n"),
+        "{}",
+        shown[0]
+    );
 }
 
 /// A response the client must refuse: its bytes, the options, and the

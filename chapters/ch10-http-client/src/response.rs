@@ -197,3 +197,168 @@ fn reason_phrase(bytes: &[u8]) -> Result<Option<(usize, usize)>, Malformed> {
     Ok(None)
 }
 // ANCHOR_END: reason_phrase
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a head parses to: `Ok(Some(used))`, `Ok(None)`, or the rule
+    /// and the byte.
+    type Outcome = Result<Option<(u16, usize)>, (Rule, Option<usize>)>;
+
+    fn outcome(input: &[u8], limits: &Limits) -> Outcome {
+        let mut fields = Vec::new();
+        match parse_head(input, limits, &mut fields) {
+            Ok(Some(r)) => Ok(Some((r.status, r.used))),
+            Ok(None) => Ok(None),
+            Err(m) => Err((m.rule, m.at)),
+        }
+    }
+
+    /// Named heads, and the status and head length, or the rule and byte.
+    const CASES: &[(&str, &[u8], Outcome)] = &[
+        ("plain", b"HTTP/1.1 200 OK\r\n\r\n", Ok(Some((200, 19)))),
+        (
+            "fields and a body",
+            b"HTTP/1.0 404 Nope\r\nA: b\r\n\r\nxyz",
+            Ok(Some((404, 27))),
+        ),
+        (
+            "empty reason",
+            b"HTTP/1.1 204 \r\n\r\n",
+            Ok(Some((204, 17))),
+        ),
+        ("bare LF", b"HTTP/1.1 200 OK\nA: b\n\n", Ok(Some((200, 22)))),
+        (
+            "HTTP/1.2 as 1.1",
+            b"HTTP/1.2 200 OK\r\n\r\n",
+            Ok(Some((200, 19))),
+        ),
+        (
+            "obs-text reason",
+            b"HTTP/1.1 200 \xe2\x9c\x93\r\n\r\n",
+            Ok(Some((200, 20))),
+        ),
+        (
+            "empty first line",
+            b"\r\nHTTP/1.1 200 OK\r\n\r\n",
+            Err((Rule::EmptyFirstLine, Some(0))),
+        ),
+        (
+            "HTTP/0.9",
+            b"<html>\n",
+            Err((Rule::Head(HeadRule::Version), Some(0))),
+        ),
+        (
+            "lower case",
+            b"Http/1.1 200 OK\r\n\r\n",
+            Err((Rule::Head(HeadRule::Version), Some(1))),
+        ),
+        (
+            "HTTP/2",
+            b"HTTP/2.0 200 OK\r\n\r\n",
+            Err((Rule::MajorVersion, Some(5))),
+        ),
+        (
+            "HTTP/1.10",
+            b"HTTP/1.10 200 OK\r\n\r\n",
+            Err((Rule::Head(HeadRule::Version), Some(8))),
+        ),
+        (
+            "two spaces",
+            b"HTTP/1.1  200 OK\r\n\r\n",
+            Err((Rule::StatusCode, Some(9))),
+        ),
+        (
+            "four digits",
+            b"HTTP/1.1 2000 OK\r\n\r\n",
+            Err((Rule::StatusCode, Some(12))),
+        ),
+        (
+            "status 099",
+            b"HTTP/1.1 099 Hm\r\n\r\n",
+            Err((Rule::StatusCode, Some(9))),
+        ),
+        (
+            "no reason SP",
+            b"HTTP/1.1 200\r\n\r\n",
+            Err((Rule::StatusLine, Some(12))),
+        ),
+        (
+            "tab separator",
+            b"HTTP/1.1\t200 OK\r\n\r\n",
+            Err((Rule::StatusLine, Some(8))),
+        ),
+        (
+            "NUL in reason",
+            b"HTTP/1.1 200 O\0K\r\n\r\n",
+            Err((Rule::ReasonPhrase, Some(14))),
+        ),
+        (
+            "bare CR",
+            b"HTTP/1.1 200 OK\rA: b\r\n\r\n",
+            Err((Rule::Head(HeadRule::BareCr), Some(15))),
+        ),
+        (
+            "space before colon",
+            b"HTTP/1.1 200 OK\r\nA : b\r\n\r\n",
+            Err((Rule::Head(HeadRule::SpaceBeforeColon), Some(18))),
+        ),
+        (
+            "obs-fold",
+            b"HTTP/1.1 200 OK\r\nA: b\r\n c\r\n\r\n",
+            Err((Rule::Head(HeadRule::ObsFold), Some(23))),
+        ),
+        // Host's rules are a request's: two in a response are two fields
+        (
+            "two Host fields",
+            b"HTTP/1.1 200 OK\r\nHost: a\r\nHost: b\r\n\r\n",
+            Ok(Some((200, 37))),
+        ),
+    ];
+
+    /// Every case whole, and every beginning of it: `Ok(None)` before the
+    /// byte that decides, then `Ok(None)` or the same answer, never
+    /// another one (a stateless parser fed any split sees beginnings).
+    #[test]
+    fn every_case_and_every_beginning() {
+        let limits = Limits::DEFAULT;
+        for &(name, input, want) in CASES {
+            assert_eq!(outcome(input, &limits), want, "{name}");
+            let decides = match want {
+                Ok(Some((_, used))) => used,
+                Err((_, Some(at))) => at + 1,
+                _ => input.len(),
+            };
+            for k in 0..input.len() {
+                let got = outcome(&input[..k], &limits);
+                if k < decides {
+                    assert_eq!(got, Ok(None), "{name}: {k} bytes");
+                } else if got != Ok(None) {
+                    assert_eq!(got, want, "{name}: {k} bytes");
+                }
+            }
+        }
+    }
+
+    /// `max_head` counts the whole head, the status-line included: a head
+    /// of exactly the limit parses; one byte less is refused at the limit.
+    #[test]
+    fn head_limit() {
+        let head = b"HTTP/1.1 200 OK\r\nA: 1\r\n\r\n";
+        let at = |max_head| Limits {
+            max_head,
+            ..Limits::DEFAULT
+        };
+        let len = head.len();
+        assert_eq!(outcome(head, &at(len)), Ok(Some((200, len))));
+        let too_large = Rule::Head(HeadRule::HeadTooLarge);
+        assert_eq!(
+            outcome(head, &at(len - 1)),
+            Err((too_large, Some(len - 1)))
+        );
+        // cut inside the status-line by the limit
+        assert_eq!(outcome(head, &at(10)), Err((too_large, Some(10))));
+        assert_eq!(outcome(&head[..10], &at(10)), Ok(None));
+    }
+}
