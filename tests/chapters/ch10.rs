@@ -364,7 +364,6 @@ struct Framing {
     args: &'static [&'static str],
 }
 
-// ANCHOR: framings
 const FRAMINGS: &[Framing] = &[
     Framing {
         name: "a body framed by the close",
@@ -456,7 +455,6 @@ const FRAMINGS: &[Framing] = &[
         args: &["--max-head", "50", "--max-fields", "3"],
     },
 ];
-// ANCHOR_END: framings
 
 /// Every framing: exit status 0 and what the client printed.
 #[test]
@@ -527,7 +525,6 @@ const fn refused(name: &'static str, bytes: &'static [u8], line: &'static str) -
     }
 }
 
-// ANCHOR: refused
 const REFUSED: &[Refused] = &[
     refused(
         "HTTP/0.9: no status-line",
@@ -680,7 +677,6 @@ const REFUSED: &[Refused] = &[
         line: "sent nothing for 50ms (--response-timeout)",
     },
 ];
-// ANCHOR_END: refused
 
 /// Every malformed response: exit status 1, and the last line the client
 /// prints is `ch10-http-client: …` naming the rule and where it is broken.

@@ -5,6 +5,9 @@ use ch07_request_parser::Limits;
 use ch07_request_parser::rules::TCHAR;
 use ch10_http_client::{Config, Request, parse_url, run};
 use clap::Parser;
+use humantime::parse_duration;
+
+const DEFAULT: Limits = Limits::DEFAULT;
 
 const PROGRAM: &str = "ch10-http-client";
 
@@ -33,16 +36,16 @@ struct Args {
     #[arg(short, long)]
     verbose: bool,
     /// Give up on a connection not established within this time
-    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
     connect_timeout: Duration,
     /// Give up when a response sends nothing for this long
-    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
     response_timeout: Duration,
     /// Largest response head (and trailer section) in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = Limits::DEFAULT.max_head)]
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT.max_head)]
     max_head: usize,
     /// Most field lines in a response head (and trailer section)
-    #[arg(long, value_name = "N", default_value_t = Limits::DEFAULT.max_fields)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT.max_fields)]
     max_fields: usize,
 }
 
