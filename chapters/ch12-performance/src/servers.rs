@@ -11,7 +11,12 @@ use std::time::Duration;
 /// fills in, from the book's server's answer to `GET /` (`{content_type}`,
 /// `{body_file}`, `{response_file}`) and the Node program it writes (`{node_script}`).
 pub const SERVERS: &[(&str, &str)] = &[
-    ("ours", "ch08-persistent --quiet --addr 127.0.0.1:0"),
+    // a longer idle timeout than the default 5 s: the memory test keeps 10 000 idle
+    // connections open while it opens the rest
+    (
+        "ours",
+        "ch08-persistent --quiet --addr 127.0.0.1:0 --idle-timeout 60s",
+    ),
     (
         "hyper",
         "hyper-server --addr 127.0.0.1:0 --content-type {content_type} --body {body_file}",
