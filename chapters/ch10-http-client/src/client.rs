@@ -213,10 +213,12 @@ impl Client {
 
     // ANCHOR: send
     /// Sends `request` and prints its response. On a reused connection
-    /// that the server closed before a byte of the response came, an
-    /// idempotent request is sent once more, on a new connection (RFC
-    /// 9112 §9.3.1: "A user agent MUST NOT automatically retry a request
-    /// with a non-idempotent method").
+    /// that the server closed before a byte of the response came, "a
+    /// client MAY open a new connection and automatically retransmit [...]
+    /// if all of those requests have idempotent methods" (RFC 9112
+    /// §9.3.1); "A client SHOULD NOT automatically retry a request with a
+    /// non-idempotent method", nor "a failed automatic retry" (RFC 9110
+    /// §9.2.2): once, GET and the like only.
     pub async fn send(&mut self, request: &Request) -> Result<(), Failure> {
         let (mut connection, reused) = self.connection(&request.url).await?;
         let mut outcome = self.exchange(&mut connection, request).await;

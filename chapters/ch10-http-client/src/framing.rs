@@ -22,7 +22,7 @@ pub enum Body {
 }
 
 // ANCHOR: body
-/// RFC 9112 §6.3, items 1 to 8; 6 and 7 are about requests.
+/// RFC 9112 §6.3, items 1 to 8 in order (7 is a request's).
 pub fn body(method: &str, response: &Response) -> Result<Body, Malformed> {
     let status = response.status;
     // 1. "Any response to a HEAD request and any response with a 1xx

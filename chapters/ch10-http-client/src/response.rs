@@ -57,7 +57,10 @@ pub fn parse_head<'b, 'f>(
     let Some(line) = status_line(input, limits.max_head)? else {
         return Ok(None);
     };
-    // the field lines: chapter 7's rules, chapter 7's code
+    // the field lines: chapter 7's rules, chapter 7's code. One is
+    // stricter than RFC 9112 §5.2 asks of a user agent, which "MUST
+    // replace each received obs-fold with one or more SP octets": we
+    // refuse the response instead, as chapter 7 refuses the request
     let used = response_fields(input, line.next, limits, fields)
         .map_err(|error| at(Rule::Head(error.rule), error.offset))?;
     Ok(used.map(|used| Response {
@@ -169,7 +172,10 @@ fn status_code(bytes: &[u8]) -> Result<Option<u16>, Malformed> {
     }
     match status {
         100..=599 => Ok(Some(status)),
-        _ => Err(at(Rule::StatusCode, 9)), // RFC 9110 §15: "invalid"
+        // RFC 9110 §15: "Values outside the range 100..599 are invalid";
+        // a client "SHOULD process the response as if it had a 5xx": we
+        // refuse it, stricter
+        _ => Err(at(Rule::StatusCode, 9)),
     }
 }
 // ANCHOR_END: status_code
