@@ -757,6 +757,24 @@ fn refused_requests() {
     insta::assert_snapshot!("refused", shown);
 }
 
+/// A refused HEAD request gets the error's head and no content (RFC 9110
+/// §9.3.2), whether chapter 7's parser or this chapter refused it.
+#[test]
+fn a_refused_head_has_no_content() {
+    let (_server, addr) = Program::server(CHAPTER, &[]);
+    for request in [
+        &b"HEAD /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"[..],
+        b"HEAD / HTTP/1.1\r\nHost : a\r\n\r\n",
+    ] {
+        let mut client = Client::connect(addr);
+        client.write(request);
+        let response = String::from_utf8_lossy(&client.read_to_end()).to_string();
+        assert!(response.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{response}");
+        assert!(response.contains("\r\nContent-Length: "), "{response}");
+        assert!(response.ends_with("\r\nConnection: close\r\n\r\n"), "{response}");
+    }
+}
+
 /// A request smuggled in a body the server refuses is never answered: the
 /// connection closes after the 400.
 #[test]

@@ -461,6 +461,18 @@ pub const CASES_CHUNKED: &[Case] = &[
         expect: Reject(Rule::ChunkExtension),
     },
     Case {
+        name: "whitespace after the chunk-size, no extension",
+        rfc: "RFC 9112 §7.1, §7.1.1",
+        input: chunked!("5 \r\nhello\r\n0\r\n\r\n"),
+        expect: Reject(Rule::ChunkExtension),
+    },
+    Case {
+        name: "whitespace after an extension's value",
+        rfc: "RFC 9112 §7.1.1",
+        input: chunked!("5;a=b\t\r\nhello\r\n0\r\n\r\n"),
+        expect: Reject(Rule::ChunkExtension),
+    },
+    Case {
         name: "a bare LF after the chunk-size",
         rfc: "RFC 9112 §7.1, §2.2",
         input: chunked!("5\nhello\r\n0\r\n\r\n"),

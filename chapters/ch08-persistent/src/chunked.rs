@@ -202,10 +202,11 @@ fn chunk_size(line: &[u8]) -> Result<u64, Rule> {
 //                     [ BWS "=" BWS chunk-ext-val ] )     (RFC 9112 §7.1.1)
 // chunk-ext-name = token
 // chunk-ext-val  = token / quoted-string
+/// BWS comes only before a ";" (or an "="): `5 ` and `5;a=b ` are
+/// rejected, as llhttp does (h11 accepts them).
 fn chunk_ext(mut rest: &[u8]) -> Result<(), Rule> {
     loop {
-        rest = bws(rest);
-        let Some(after) = rest.strip_prefix(b";") else {
+        let Some(after) = bws(rest).strip_prefix(b";") else {
             return match rest {
                 [] => Ok(()),
                 _ => Err(Rule::ChunkExtension),

@@ -503,7 +503,14 @@ impl Connection {
         let length = Length::Known(body.len() as u64);
         let version = ch07_request_parser::Version::Http11;
         let mut response = head(status, TEXT, length, Persist::Close, version);
-        response.extend_from_slice(body.as_bytes());
+        // RFC 9110 §9.3.2: no content for HEAD, not even in an error
+        let head_only = match request_line {
+            Some(line) => line.starts_with("HEAD "),
+            None => skip_empty_lines_of(&self.buf).starts_with(b"HEAD "),
+        };
+        if !head_only {
+            response.extend_from_slice(body.as_bytes());
+        }
         self.send(&response).await?;
         match request_line {
             Some(line) => {
@@ -597,15 +604,18 @@ fn frame(out: &mut Vec<u8>, length: Length, data: &[u8]) {
 /// to the request-line" (some clients send one after a body). A lone CR
 /// stays: it may be the first half of a CRLF, or a bare CR to reject.
 fn skip_empty_lines(buf: &mut Vec<u8>) {
-    let mut at = 0;
+    let rest = skip_empty_lines_of(buf).len();
+    buf.drain(..buf.len() - rest);
+}
+
+/// What follows the empty lines `bytes` starts with.
+fn skip_empty_lines_of(mut bytes: &[u8]) -> &[u8] {
     loop {
-        match &buf[at..] {
-            [b'\r', b'\n', ..] => at += 2,
-            [b'\n', ..] => at += 1,
-            _ => break,
+        match bytes {
+            [b'\r', b'\n', rest @ ..] | [b'\n', rest @ ..] => bytes = rest,
+            _ => return bytes,
         }
     }
-    buf.drain(..at);
 }
 
 fn plural(n: usize) -> &'static str {
