@@ -760,8 +760,9 @@ fn a_closed_idle_connection() {
     insta::assert_snapshot!("not_retried", Normalizer::new(addr).apply(&run.shown));
 }
 
-/// What the client refuses before it sends anything, and a port where
-/// nothing listens: one line each, exit status 1.
+/// What the client refuses before it sends anything, a port where nothing
+/// listens, and a connection that does not come within --connect-timeout:
+/// one line each, exit status 1.
 #[test]
 fn command_line_errors() {
     let nothing = support::unused_addr();
@@ -781,10 +782,31 @@ fn command_line_errors() {
         assert_eq!(run.shown.lines().count(), 2, "{}", run.shown);
         shown += &run.shown;
     }
-    insta::assert_snapshot!(
-        "command_line_errors",
-        Normalizer::new(nothing).apply(&shown)
+    let mut shown = Normalizer::new(nothing).apply(&shown);
+
+    // a listener whose accept queue is full: the kernel drops our SYN, so
+    // connect() waits, and --connect-timeout ends the wait
+    let full =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    full.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind");
+    full.listen(0).expect("listen with a backlog of 0");
+    let addr = full
+        .local_addr()
+        .ok()
+        .and_then(|addr| addr.as_socket())
+        .expect("its address");
+    let _queued = TcpStream::connect(addr).expect("the one queued connection");
+    let run = client(&["--connect-timeout", "50ms", &format!("http://{addr}/")]);
+    assert_eq!(run.code, Some(1), "{}", run.shown);
+    assert!(
+        run.last_line()
+            .ends_with("no answer within 50ms (--connect-timeout)"),
+        "{}",
+        run.shown
     );
+    shown += &Normalizer::new(addr).apply(&run.shown);
+    insta::assert_snapshot!("command_line_errors", shown);
 }
 
 /// `--help` describes every option.
