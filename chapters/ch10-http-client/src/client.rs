@@ -502,6 +502,7 @@ async fn read_chunked(
     let mut decoder = Decoder::new(u64::MAX, &config.limits);
     let mut trailers = Vec::new();
     loop {
+        let trailer = decoder.in_trailer(); // before the step moves on
         let step = decoder.step(&c.buf);
         let used = match step.map_err(|r| c.malformed(Rule::Body(r), offset))? {
             Step::More => {
@@ -515,8 +516,8 @@ async fn read_chunked(
                 out.write(&c.buf[..n])?;
                 n
             }
-            // a trailer field line: the decoder counted one more
-            Step::Framing(n) if decoder.trailers > trailers.len() => {
+            // a trailer field line
+            Step::Framing(n) if trailer => {
                 trailers.push(c.buf[..n - 2].to_vec()); // without its CRLF
                 n
             }

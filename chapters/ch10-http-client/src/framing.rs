@@ -79,33 +79,12 @@ fn transfer_codings(response: &Response) -> Result<(), Malformed> {
 // ANCHOR_END: transfer_codings
 
 // ANCHOR: content_length
-// Content-Length = 1*DIGIT                                  (RFC 9110 §8.6)
-/// The one length every line and list element agrees on: RFC 9112 §6.3
-/// item 5 accepts `5, 5` ("all values in the list are the same").
+/// Chapter 8's Content-Length, which reads a response's fields as it reads
+/// a request's: the one length every line and list element agrees on
+/// (RFC 9112 §6.3 item 5: "all values in the list are the same").
 fn content_length(response: &Response) -> Result<u64, Malformed> {
-    let invalid = whole(Rule::Body(BodyRule::ContentLength));
-    let mut length = None;
-    for value in response.field_values("content-length") {
-        for element in value.split(|&b| b == b',') {
-            let n = digits(element.trim_ascii()).ok_or(invalid)?;
-            if length.is_some_and(|first| first != n) {
-                return Err(whole(Rule::Body(BodyRule::DifferentLengths)));
-            }
-            length = Some(n);
-        }
-    }
-    length.ok_or(invalid)
-}
-
-/// `1*DIGIT` as a u64: no sign, no space inside, not empty, no overflow.
-fn digits(text: &[u8]) -> Option<u64> {
-    if text.is_empty() {
-        return None;
-    }
-    text.iter().try_fold(0u64, |n, &b| {
-        let digit = (b as char).to_digit(10)?;
-        n.checked_mul(10)?.checked_add(digit.into())
-    })
+    let length = ch08_persistent::framing::content_length(response.fields);
+    length.map_err(|rule| whole(Rule::Body(rule)))
 }
 // ANCHOR_END: content_length
 

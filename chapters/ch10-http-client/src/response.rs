@@ -4,6 +4,7 @@
 
 use ch07_request_parser::response_fields;
 use ch07_request_parser::{Field, Limits, Rule as HeadRule, Version};
+use ch08_persistent::framing;
 
 use crate::rules::{Malformed, Rule, at};
 
@@ -22,27 +23,15 @@ pub struct Response<'b, 'f> {
 // ANCHOR_END: response
 
 impl<'b> Response<'b, '_> {
-    /// The values of every field line called `name` (any letter case).
-    pub fn field_values(&self, name: &str) -> impl Iterator<Item = &'b [u8]> {
-        let name = name.as_bytes();
-        self.fields
-            .iter()
-            .filter(move |field| field.name.eq_ignore_ascii_case(name))
-            .map(|field| field.value)
-    }
-
-    /// Is there a field line called `name`?
+    /// Is there a field line called `name` (any letter case)?
     pub fn has(&self, name: &str) -> bool {
-        self.field_values(name).next().is_some()
+        framing::values(self.fields, name).next().is_some()
     }
 
     /// The elements of a list field, every line of it, in order
-    /// (RFC 9110 §5.6.1); empty elements are skipped.
+    /// (RFC 9110 §5.6.1): chapter 8's reading of a request's lists.
     pub fn list(&self, name: &str) -> impl Iterator<Item = &'b [u8]> {
-        self.field_values(name)
-            .flat_map(|value| value.split(|&b| b == b','))
-            .map(<[u8]>::trim_ascii)
-            .filter(|element| !element.is_empty())
+        framing::list(self.fields, name)
     }
 }
 
