@@ -136,7 +136,7 @@ fn run(args: &Args) -> usize {
     if args.callgrind {
         return problems + count_instructions(args, &mut run, (server_core, load_core));
     }
-    let servers = match servers(args, &mut run.notes) {
+    let servers = match servers(args, &mut run) {
         Ok(servers) => servers,
         Err(line) => {
             eprintln!("{PROGRAM}: {line}");
@@ -216,7 +216,7 @@ fn count_instructions(args: &Args, run: &mut Run, cores: (Option<usize>, Option<
         eprintln!("{PROGRAM}: --callgrind needs valgrind and hey (apt-get install valgrind hey)");
         return 1;
     }
-    let servers = match servers(args, &mut run.notes) {
+    let servers = match servers(args, run) {
         Ok(servers) => servers,
         Err(line) => {
             eprintln!("{PROGRAM}: {line}");
@@ -480,7 +480,10 @@ fn open_files_for(idle: usize, notes: &mut Vec<String>) -> usize {
 
 /// The servers to measure: the table, with `--server NAME=CMD` replacing or adding,
 /// `--only` choosing; workspace binaries built (unless `--no-build`) and resolved.
-fn servers(args: &Args, notes: &mut Vec<String>) -> Result<Vec<(String, Vec<String>)>, String> {
+fn servers(args: &Args, run: &mut Run) -> Result<Vec<(String, Vec<String>)>, String> {
+    let Run {
+        notes, commands, ..
+    } = run;
     let mut table: Vec<(String, String)> = SERVERS
         .iter()
         .map(|(name, command)| (name.to_string(), command.to_string()))
@@ -504,6 +507,7 @@ fn servers(args: &Args, notes: &mut Vec<String>) -> Result<Vec<(String, Vec<Stri
     let mut servers = Vec::new();
     let mut to_build: Vec<(String, String)> = Vec::new();
     for (name, command) in table {
+        commands.push(format!("{name}: {command}"));
         let mut words: Vec<String> = command.split_whitespace().map(str::to_string).collect();
         let Some(first) = words.first().cloned() else {
             return Err(format!("--server {name}=: empty command"));
@@ -583,6 +587,7 @@ fn source_state(package: &str) -> String {
             true => format!("{package} as of commit {commit}"),
             false => format!("{package} as of commit {commit}, with uncommitted changes"),
         },
+        (Some(_), Some(_)) => format!("{package}, not committed yet"),
         _ => format!("{package} (no git history found)"),
     }
 }
