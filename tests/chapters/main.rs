@@ -11,6 +11,7 @@ mod ch05;
 mod ch06;
 mod ch07;
 mod ch08;
+mod ch09;
 mod ch10;
 mod ch12;
 mod help;

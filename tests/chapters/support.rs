@@ -279,6 +279,13 @@ impl Program {
         self.finish()
     }
 
+    /// Sends a signal (`-INT` is Ctrl-C, `-TERM` what `kill` sends) and returns at
+    /// once: the program goes on (e.g. through a graceful shutdown) and its lines can
+    /// still be read; [`Program::finish`] then waits for its exit.
+    pub fn send_signal(&self, name: &str) {
+        signal(&self.child, name);
+    }
+
     /// Kills the program (SIGKILL, `kill -9`): it runs no more code, not even a stopped
     /// one; the kernel closes its sockets. Waits for it to exit, collects its output.
     pub fn kill(self) -> Output {
@@ -484,8 +491,12 @@ pub fn tcp_socket(local: SocketAddr, peer: SocketAddr) -> Option<KernelSocket> {
         std::net::IpAddr::V6(_) => panic!("tcp_socket: IPv4 only"),
     };
     let (local, peer) = (hex(local), hex(peer));
-    let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
-    table.lines().skip(1).find_map(|line| {
+    // read line by line, up to the socket: the kernel writes the table as it is
+    // read, and tens of thousands of TIME-WAIT entries (a load test) make the
+    // whole of it slow to produce
+    let table = std::fs::File::open("/proc/net/tcp").expect("open /proc/net/tcp");
+    let lines = std::io::BufRead::lines(std::io::BufReader::new(table));
+    lines.skip(1).map_while(Result::ok).find_map(|line| {
         // sl local_address rem_address st tx_queue:rx_queue ...
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.get(1) != Some(&local.as_str()) || fields.get(2) != Some(&peer.as_str()) {
