@@ -374,6 +374,53 @@ fn shutdown_deadline_cuts_busy_connections() {
     insta::assert_snapshot!("shutdown_deadline", ports.apply(&output.stdout));
 }
 
+/// `run` is the whole server: called in-process as `main.rs` calls it, on
+/// port 0, with a future of the test's own (a oneshot channel) in place of
+/// the signals. It serves a request; once that future resolves it returns,
+/// and its listener is gone (a new client is refused).
+#[test]
+fn run_returns_when_its_shutdown_future_does() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local address");
+        let mut config = ch09_concurrency::Config {
+            connection: ch08_persistent::Config::DEFAULT,
+            max_connections: std::num::NonZeroUsize::MIN,
+            shutdown_timeout: WAIT,
+        };
+        config.connection.quiet = true;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            let _ = stopped.await;
+            "the test"
+        };
+        let server = tokio::spawn(ch09_concurrency::run(listener, config, shutdown));
+
+        let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        client.write_all(GET_CLOSE).await.expect("write");
+        let mut response = Vec::new();
+        let read = client.read_to_end(&mut response);
+        tokio::time::timeout(WAIT, read)
+            .await
+            .expect("in time")
+            .expect("read");
+        assert!(response.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        drop(client);
+
+        stop.send(()).expect("the server still waits");
+        let ended = tokio::time::timeout(WAIT, server).await;
+        assert!(matches!(ended, Ok(Ok(()))), "run returned");
+        let refused = tokio::net::TcpStream::connect(addr)
+            .await
+            .map_err(|e| e.kind());
+        assert_eq!(refused.err(), Some(ErrorKind::ConnectionRefused));
+    });
+}
+
 /// `--help` describes every option.
 #[test]
 fn help_describes_every_option() {

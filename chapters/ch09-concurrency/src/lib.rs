@@ -45,6 +45,8 @@ pub struct Config {
 #[group(skip)] // no argument group: chapter 8's `Options` has that name
 pub struct Options {
     /// Most connections served at once; more wait in the listen backlog
+    // 1000: each connection is a file descriptor, and the usual soft limit
+    // is 1024 (`ulimit -n`), so accept() does not fail for want of one
     #[arg(long, value_name = "N", default_value = "1000")]
     pub max_connections: NonZeroUsize,
     /// At shutdown, how long busy connections may take before they are cut
