@@ -1,5 +1,5 @@
-//! Chapter 10: the client against the book's server (several URLs on one
-//! connection, HEAD, chunked /echo, 404), against chapter 5 (its response
+//! Chapter 10: the client against the book's server, chapter 9's (several
+//! URLs on one connection, HEAD, chunked /echo, 404), against chapter 5 (its response
 //! accepted, the seed's refused with the rule it breaks), against an
 //! outside server (Python's http.server), and against a tiny server in
 //! this file that writes fixed bytes: a table of framings the client must
@@ -18,8 +18,8 @@ use ch01_raw_server::printable;
 use crate::support::{self, Normalizer, Program, WAIT};
 
 const CHAPTER: &str = "ch10-http-client";
-/// The book's server: chapter 8's (chapter 9 wraps the same connection).
-const SERVER: &str = "ch08-persistent";
+/// The book's server: chapter 9's (chapter 8's connection, under a limit).
+const SERVER: &str = "ch09-concurrency";
 
 /// What one run of the client showed, stdout and stderr in one stream as
 /// a terminal shows them, and its exit status.
