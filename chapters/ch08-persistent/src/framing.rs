@@ -19,8 +19,8 @@ pub enum Framing {
 }
 
 // ANCHOR: framing
-/// RFC 9112 §6.3, in its order, for a request. Every rejection is one the
-/// RFC says a server MUST close the connection after.
+/// RFC 9112 §6.3, in its order, for a request. After any rejection the
+/// connection closes: where a next request would start is unknown.
 pub fn framing(request: &Request) -> Result<Framing, Rule> {
     let codings = request.field("transfer-encoding").is_some();
     let lengths = request.field("content-length").is_some();
@@ -106,7 +106,8 @@ fn transfer_codings(fields: &[Field]) -> Result<(), Rule> {
 /// Identical repeats (`5, 5`, or two lines of `5`) are accepted: RFC 9110
 /// §8.6 allows it ("replace the duplicated field values with a single valid
 /// Content-Length"), a proxy that joins two lines makes exactly that, and
-/// every recipient reads the same length from it, so none can disagree.
+/// a recipient either refuses it (llhttp does) or reads this same length:
+/// none can frame the request otherwise.
 pub fn content_length(fields: &[Field]) -> Result<u64, Rule> {
     let mut length = None;
     for value in values(fields, "content-length") {
@@ -129,7 +130,7 @@ fn digits(text: &[u8]) -> Result<u64, Rule> {
     text.iter().try_fold(0u64, |n, &b| {
         let digit = (b as char).to_digit(10).ok_or(Rule::ContentLength)?;
         let n = n.checked_mul(10).and_then(|n| n.checked_add(digit.into()));
-        n.ok_or(Rule::ContentLength) // more than 20 digits: not a length
+        n.ok_or(Rule::ContentLength) // past u64::MAX: not a length
     })
 }
 // ANCHOR_END: content_length
