@@ -101,24 +101,27 @@ fn run(args: &Args) -> usize {
         false => (None, None),
     };
     // ANCHOR_END: pinning
+    if args.callgrind {
+        return count_instructions(args, &mut run, (server_core, load_core));
+    }
 
     let (keep_alive, close) = loads(args, args.duration);
     let warmups = match args.quick || args.warmup.is_zero() {
         true => (None, None),
         false => loads(args, args.warmup),
     };
-    let mut have = |tool: &str, package: &str| {
-        let found = find_program(tool).is_some();
+    // wrk and hey are Debian packages of the same names
+    let mut have = |load: &Load| {
+        let found = find_program(load.program).is_some();
         if !found {
-            note(
-                &mut run.notes,
-                format!("{tool} not found (apt-get install {package}): its rows are skipped"),
-            );
+            let tool = load.program;
+            let line = format!("{tool} not found (apt-get install {tool}): its rows are skipped");
+            note(&mut run.notes, line);
         }
         found
     };
-    let keep_alive = keep_alive.filter(|load| have(load.program, load.program));
-    let close = close.filter(|load| have(load.program, load.program));
+    let keep_alive = keep_alive.filter(&mut have);
+    let close = close.filter(&mut have);
     if let Some(load) = &keep_alive {
         run.commands
             .push(format!("keep-alive: {}", pinned_command(load, load_core)));
@@ -133,9 +136,6 @@ fn run(args: &Args) -> usize {
         "CPU µs/req: the server's Δ(Σ /proc/PID/task/*/schedstat, first field) ÷ responses the load generator received; latency as the load generator measured it (wrk: from its own send time, so a stalled server delays sends — coordinated omission)".to_string(),
     );
 
-    if args.callgrind {
-        return problems + count_instructions(args, &mut run, (server_core, load_core));
-    }
     let servers = match servers(args, &mut run) {
         Ok(servers) => servers,
         Err(line) => {

@@ -256,7 +256,16 @@ impl Run {
                 .map(|summary| {
                     let cpu = summary.cpu_us();
                     let label = format!("{cpu:.2} µs · {} hyper", ratio(cpu, self.reference(mode)));
-                    (summary.server, cpu, label)
+                    let range = match (summary.cpu_us.first(), summary.cpu_us.last()) {
+                        (Some(low), Some(high)) if summary.cpu_us.len() > 1 => Some((*low, *high)),
+                        _ => None,
+                    };
+                    Bar {
+                        server: summary.server,
+                        value: cpu,
+                        label,
+                        range,
+                    }
                 })
                 .collect();
             if !bars.is_empty() {
@@ -272,7 +281,12 @@ impl Run {
                     "{kib:.2} KiB · {} hyper",
                     ratio(kib, self.memory_reference())
                 );
-                (server.clone(), kib, label)
+                Bar {
+                    server: server.clone(),
+                    value: kib,
+                    label,
+                    range: None,
+                }
             })
             .collect();
         if !bars.is_empty() {
@@ -287,7 +301,12 @@ impl Run {
                 .map(|(server, _, counted)| {
                     let reference = self.instructions_reference(mode);
                     let label = format!("{counted:.0} · {} hyper", ratio(*counted, reference));
-                    (server.clone(), *counted, label)
+                    Bar {
+                        server: server.clone(),
+                        value: *counted,
+                        label,
+                        range: None,
+                    }
                 })
                 .collect();
             if !bars.is_empty() {
@@ -297,7 +316,12 @@ impl Run {
                 ));
             }
         }
-        svg(&format!("{} · {}", self.date, self.machine), &panels)
+        let rounds = match self.rounds() {
+            0 | 1 => String::new(),
+            n => format!("the median of {n} rounds; the line across a bar's end spans them"),
+        };
+        let caption = [format!("{} · {}", self.date, self.machine), rounds];
+        svg(&caption, &panels)
     }
 }
 
@@ -380,19 +404,31 @@ const BAR_AREA: f64 = 470.0;
 const BAR: f64 = 18.0;
 const GAP: f64 = 6.0;
 
-/// A chart's panel: its title, and a bar per server (name, value, label).
-type Panel = (String, Vec<(String, f64, String)>);
+/// One bar: the server, its value, the text beside it, and the rounds' smallest and
+/// largest value (drawn as a line across the bar's end) when there were several.
+struct Bar {
+    server: String,
+    value: f64,
+    label: String,
+    range: Option<(f64, f64)>,
+}
+
+/// A chart's panel: its title and its bars.
+type Panel = (String, Vec<Bar>);
 
 /// Panels of horizontal bars, each bar scaled to its panel's largest value.
-fn svg(caption: &str, panels: &[Panel]) -> String {
+fn svg(caption: &[String], panels: &[Panel]) -> String {
     let mut servers: Vec<&str> = Vec::new();
     let mut body = String::new();
-    let mut y = 28.0;
-    let _ = writeln!(
-        body,
-        r##"<text x="8" y="18" font-size="12" fill="#495057">{}</text>"##,
-        escape(caption)
-    );
+    let mut y = 10.0;
+    for line in caption.iter().filter(|line| !line.is_empty()) {
+        y += 16.0;
+        let _ = writeln!(
+            body,
+            r##"<text x="8" y="{y}" font-size="12" fill="#495057">{}</text>"##,
+            escape(line)
+        );
+    }
     for (title, bars) in panels {
         y += 22.0;
         let _ = writeln!(
@@ -401,20 +437,35 @@ fn svg(caption: &str, panels: &[Panel]) -> String {
             escape(title)
         );
         y += 8.0;
-        let largest = bars.iter().map(|(_, value, _)| *value).fold(0.0, f64::max);
-        for (server, value, label) in bars {
+        let largest = bars
+            .iter()
+            .map(|bar| bar.range.map_or(bar.value, |(_, high)| high.max(bar.value)))
+            .fold(0.0, f64::max);
+        let scale = |value: f64| match largest > 0.0 {
+            true => value / largest * BAR_AREA,
+            false => 0.0,
+        };
+        for Bar {
+            server,
+            value,
+            label,
+            range,
+        } in bars
+        {
             if !servers.contains(&server.as_str()) {
                 servers.push(server);
             }
-            let colour = servers
-                .iter()
-                .position(|known| known == server)
-                .map_or(COLOURS[0], |i| COLOURS[i % COLOURS.len()]);
-            let width = if largest > 0.0 {
-                value / largest * BAR_AREA
-            } else {
-                0.0
+            // the table's servers keep their colour in every chart; others take the rest
+            let known = ["ours", "hyper", "floor", "node"];
+            let colour = match known.iter().position(|name| name == server) {
+                Some(i) => COLOURS[i],
+                None => {
+                    let others = servers.iter().filter(|name| !known.contains(name));
+                    let i = others.take_while(|name| *name != server).count();
+                    COLOURS[known.len() + i % (COLOURS.len() - known.len())]
+                }
             };
+            let width = scale(*value);
             let text_y = y + BAR - 5.0;
             let _ = writeln!(
                 body,
@@ -426,10 +477,20 @@ fn svg(caption: &str, panels: &[Panel]) -> String {
                 body,
                 r#"<rect x="{LABEL}" y="{y}" width="{width:.1}" height="{BAR}" fill="{colour}"/>"#
             );
+            let mut end = LABEL + width;
+            if let Some((low, high)) = range {
+                let (from, to) = (LABEL + scale(*low), LABEL + scale(*high));
+                let middle = y + BAR / 2.0;
+                let _ = writeln!(
+                    body,
+                    r##"<line x1="{from:.1}" y1="{middle}" x2="{to:.1}" y2="{middle}" stroke="#212529" stroke-width="1.5"/>"##
+                );
+                end = end.max(to);
+            }
             let _ = writeln!(
                 body,
                 r##"<text x="{x:.1}" y="{text_y}" font-size="12">{label}</text>"##,
-                x = LABEL + width + 6.0,
+                x = end + 6.0,
                 label = escape(label)
             );
             y += BAR + GAP;
