@@ -160,6 +160,7 @@ fn idle_connection_is_closed() {
     client.write(GET);
     let response = read_response(&mut client);
     assert_eq!(client.read_to_end(), b"", "closed after the idle timeout");
+    drop(client); // our FIN ends the server's drain
     server.wait_for("idle");
     let shown = format!(
         "client: {}, then nothing for 50 ms\nclient: the end of the stream (the server's FIN)\n",
