@@ -133,7 +133,7 @@ pub fn if_range(conditions: &Conditions, current: &Validators) -> bool {
 }
 // ANCHOR_END: if_range
 
-// ANCHOR: entity_tags
+// ANCHOR: compare
 /// `"*"` or #entity-tag, against the current tag (RFC 9110 §13.1.1-2).
 /// A list we cannot read matches nothing.
 fn matches(
@@ -157,6 +157,9 @@ fn weak(a: &[u8], b: &[u8]) -> bool {
     a.strip_prefix(b"W/").unwrap_or(a) == b.strip_prefix(b"W/").unwrap_or(b)
 }
 
+// ANCHOR_END: compare
+
+// ANCHOR: entity_tag_list
 /// entity-tag = [ weak ] opaque-tag; weak = %s"W/";
 /// opaque-tag = DQUOTE *etagc DQUOTE; etagc = %x21 / %x23-7E / obs-text
 /// (§8.8.3). A comma may sit inside a tag, so the list is read tag by tag,
@@ -192,7 +195,7 @@ fn entity_tags(list: &[u8]) -> Option<Vec<&[u8]>> {
     }
     (!tags.is_empty()).then_some(tags)
 }
-// ANCHOR_END: entity_tags
+// ANCHOR_END: entity_tag_list
 
 /// One valid HTTP-date (IMF-fixdate, or the obsolete RFC 850 and asctime
 /// forms, RFC 9110 §5.6.7); a list of two dates is no date.

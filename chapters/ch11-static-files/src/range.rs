@@ -61,6 +61,9 @@ pub fn range(value: &[u8], len: u64) -> Ranged {
     }
 }
 
+// ANCHOR_END: range
+
+// ANCHOR: part
 /// An int-range is satisfiable if first-pos < len; a last-pos past the
 /// end means the end (§14.1.1).
 fn part(first: u64, last: u64, len: u64) -> Ranged {
@@ -72,7 +75,7 @@ fn part(first: u64, last: u64, len: u64) -> Ranged {
         false => Ranged::Unsatisfiable,
     }
 }
-// ANCHOR_END: range
+// ANCHOR_END: part
 
 /// 1*DIGIT; a number too large for u64 is as good as u64::MAX (no file is
 /// that long).
