@@ -15,4 +15,7 @@ mod parsers;
 mod probe;
 mod python;
 
+mod ch09;
+mod requests;
+mod shutdown;
 mod smuggling;
