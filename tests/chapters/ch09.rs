@@ -59,7 +59,9 @@ fn status_line(response: &[u8]) -> String {
 /// connection is open. The second client's handshake still completes (the
 /// kernel does it), and the connection waits in the listening socket's accept
 /// queue with its request unread, until the first connection ends; then it is
-/// accepted and answered.
+/// accepted and answered. A third one waits likewise; at Ctrl-C the server
+/// closes its listening socket, and the kernel resets the connections still
+/// queued in it.
 #[test]
 fn over_the_limit_waits_in_the_backlog() {
     let (mut server, addr) = Program::server(CHAPTER, &["--max-connections", "1"]);
@@ -76,7 +78,7 @@ fn over_the_limit_waits_in_the_backlog() {
     shown.push(
         "server's listening socket: 1 connection in its accept queue (ss: Recv-Q 1)".to_string(),
     );
-    second.write(GET_CLOSE);
+    second.write(GET);
     shown.push("second client: sent its request, which waits in the server's kernel".to_string());
 
     first.write(GET_CLOSE);
@@ -93,17 +95,34 @@ fn over_the_limit_waits_in_the_backlog() {
     drop(first); // our FIN ends the server's drain: the connection is over
     let ours = second.stream.local_addr().expect("local address");
     server.wait_for(&format!("{ours}: connected"));
-    let response = second.read_to_end();
+    let response = read_response(&mut second);
+    server.wait_for(&format!("{ours}: GET / HTTP/1.1 → 200 OK"));
     assert_eq!(accept_queue(addr), 0, "the accept queue is empty again");
     shown.push(format!(
-        "second client: accepted once the first connection ended: {}, then the server's FIN",
+        "second client: accepted once the first connection ended: {} (the connection stays open)",
         status_line(&response)
     ));
+
+    let mut third = Client::connect(addr);
+    wait_for_kernel("the third client in the accept queue", || {
+        accept_queue(addr) == 1
+    });
+    shown.push("third client: connected; waits in the accept queue".to_string());
+    server.send_signal("-INT");
+    shown.push("<Ctrl-C>".to_string());
+    assert_eq!(third.read_once(), Err(ErrorKind::ConnectionReset));
+    shown.push(
+        "third client: connection reset: closing the listening socket resets its queue".to_string(),
+    );
+    assert_eq!(second.read_to_end(), b"");
+    shown.push("second client: the end of the stream (the server's FIN)".to_string());
     drop(second);
+    let output = server.finish();
+    assert!(output.status.success(), "{:?}", output.status);
 
     let mut ports = Normalizer::new(addr);
     insta::assert_snapshot!("limit", ports.apply(&(shown.join("\n") + "\n")));
-    insta::assert_snapshot!("limit_server", ports.apply(&server.interrupt().stdout));
+    insta::assert_snapshot!("limit_server", ports.apply(&output.stdout));
 }
 
 /// A slowloris: a client that sends its head one byte every few milliseconds,
