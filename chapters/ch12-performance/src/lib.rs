@@ -6,7 +6,8 @@
 //! and latency, and its memory per idle keep-alive connection; then writes the table
 //! as markdown and an SVG chart (`--out`, default `book/generated/`).
 //! `cargo run -p ch12-performance -- --quick` is a tiny load that only shows the
-//! harness works end to end.
+//! harness works end to end; `-- --callgrind` counts instructions per request instead
+//! (valgrind), which do not change from run to run on a busy machine.
 
 pub mod callgrind;
 pub mod load;

@@ -232,7 +232,7 @@ fn count_instructions(args: &Args, run: &mut Run, cores: (Option<usize>, Option<
     };
     let counts = (500, 2500);
     run.commands.push(format!(
-        "instructions/req: valgrind --tool=callgrind SERVER, loaded by {}, then by -n {}; (Ir₂ − Ir₁) ÷ {} requests",
+        "instructions/req: valgrind --tool=callgrind SERVER on core 0, loaded from core 1 by {} (a new connection per request: with -disable-keepalive), then by -n {}; (Ir₂ − Ir₁) ÷ {} requests",
         Load::hey(true, 1, HeyAmount::Requests(counts.0)).shown(),
         counts.1,
         counts.1 - counts.0
