@@ -236,75 +236,99 @@ fn transcripts() {
     insta::assert_snapshot!("transcripts_server", ports.apply(&log));
 }
 
-/// HEAD: the same head as GET, no body (RFC 9110 §9.3.2); a method other
-/// than GET and HEAD: 405 with Allow (§15.5.6); If-Modified-Since with no
-/// If-None-Match: 304; with one that does not match: 200, the date ignored
-/// (§13.1.3); a link inside the site that leads out of it: 404.
+/// One request per row, all on one connection: (name, request head
+/// without its Host line, expected status).
+#[rustfmt::skip]
+const ROWS: &[(&str, &str, u16)] = &[
+    ("GET", "GET /hello.txt", 200),
+    ("HEAD: GET's head, no body (RFC 9110 §9.3.2)", "HEAD /hello.txt", 200),
+    ("another method: 405 with Allow (§15.5.6)", "POST /hello.txt\r\nContent-Length: 2", 405),
+    ("If-Modified-Since, no If-None-Match (§13.1.3)", "GET /hello.txt\r\nIf-Modified-Since: Sun, 01 Nov 2026 00:00:00 GMT", 304),
+    ("If-None-Match wins over the date (§13.2.2)", "GET /hello.txt\r\nIf-None-Match: \"x\"\r\nIf-Modified-Since: Sun, 01 Nov 2026 00:00:00 GMT", 200),
+    ("If-Match false: 412 (§13.1.1)", "GET /hello.txt\r\nIf-Match: \"x\"", 412),
+    ("If-Range with the ETag: the range (§13.1.5)", "GET /hello.txt\r\nRange: bytes=0-4\r\nIf-Range: \"15-6ae6810000000000\"", 206),
+    ("If-Range with another tag: the whole file", "GET /hello.txt\r\nRange: bytes=0-4\r\nIf-Range: \"x\"", 200),
+    ("Range on HEAD: ignored (§14.2)", "HEAD /hello.txt\r\nRange: bytes=0-4", 200),
+    ("several ranges: the whole file", "GET /hello.txt\r\nRange: bytes=0-1,3-4", 200),
+    ("a link out of the site", "GET /out", 404),
+    ("through a link out of the site", "GET /up/secret.txt", 404),
+    ("the directory's own 404.html", "GET /docs/nothing", 404),
+    ("not UTF-8 once decoded: 400, and the connection goes on", "GET /%ff", 400),
+    ("absolute-form (RFC 9112 §3.2.2)", "GET http://127.0.0.1:5000/hello.txt", 200),
+];
+
+/// Methods, preconditions, If-Range, links out of the site, the site's own
+/// 404 page: [`ROWS`], pipelined on one connection.
 #[test]
 fn methods_and_conditions() {
     let site = Site::new("methods");
+    fs::write(
+        Path::new(&site.root()).join("docs/404.html"),
+        "<p>Not in the docs.\n",
+    )
+    .expect("write docs/404.html");
     let (server, addr) = server(&site, &["--quiet"]);
     let mut responses = Responses::connect(addr);
-    let date = "Sun, 01 Nov 2026 00:00:00 GMT";
-    let cases: [(&str, Vec<u8>, u16, bool); 7] = [
-        ("GET", get("/hello.txt", ""), 200, false),
-        (
-            "HEAD",
-            b"HEAD /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
-            200,
-            true,
-        ),
-        (
-            "POST",
-            b"POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi".to_vec(),
-            405,
-            false,
-        ),
-        (
-            "If-Modified-Since",
-            get("/hello.txt", &format!("If-Modified-Since: {date}\r\n")),
-            304,
-            false,
-        ),
-        (
-            "If-None-Match beats it",
-            get(
-                "/hello.txt",
-                &format!("If-None-Match: \"x\"\r\nIf-Modified-Since: {date}\r\n"),
-            ),
-            200,
-            false,
-        ),
-        ("a link out", get("/out", ""), 404, false),
-        ("through a link out", get("/up/secret.txt", ""), 404, false),
-    ];
+    let requests: Vec<u8> = ROWS
+        .iter()
+        .flat_map(|(_, head, _)| {
+            let (line, fields) = head.split_once("\r\n").unwrap_or((head, ""));
+            let fields = if fields.is_empty() {
+                String::new()
+            } else {
+                format!("{fields}\r\n")
+            };
+            let body = if line.starts_with("POST") { "hi" } else { "" };
+            format!("{line} HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n{fields}\r\n{body}").into_bytes()
+        })
+        .collect();
+    responses.client.write(&requests);
     let mut got = Vec::new();
-    for (name, request, status, head_only) in cases {
-        responses.client.write(&request);
-        let response = responses.next(head_only).expect("a response");
+    for (name, head, status) in ROWS {
+        let response = responses
+            .next(head.starts_with("HEAD"))
+            .expect("a response");
         let text = String::from_utf8_lossy(&response.bytes).into_owned();
-        assert_eq!(response.status, status, "{name}:\n{text}");
+        assert_eq!(response.status, *status, "{name}:\n{text}");
         assert!(!text.contains(SECRET), "{name}: the secret leaked:\n{text}");
-        got.push((name, text));
+        got.push(text);
     }
-    let (get, head) = (&got[0].1, &got[1].1);
-    let without_date = |text: &str| {
-        text.lines()
+    let without_date = |text: &str| -> Vec<String> {
+        let head = text.split("\r\n\r\n").next().unwrap_or_default();
+        head.lines()
             .filter(|l| !l.starts_with("Date:"))
             .map(str::to_string)
-            .collect::<Vec<_>>()
+            .collect()
     };
-    let get_head = without_date(get.split("\r\n\r\n").next().unwrap_or_default());
     assert_eq!(
-        without_date(head.trim_end()),
-        get_head,
+        without_date(&got[1]),
+        without_date(&got[0]),
         "HEAD's head is GET's"
     );
-    assert!(
-        got[2].1.contains("\r\nAllow: GET, HEAD\r\n"),
-        "405 has Allow"
-    );
+    assert!(got[2].contains("\r\nAllow: GET, HEAD\r\n"), "405 has Allow");
+    assert!(got[6].ends_with("\r\n\r\nHello"), "the range: {}", got[6]);
+    assert!(got[12].ends_with("<p>Not in the docs.\n"), "docs/404.html");
     drop(server);
+}
+
+/// Chapter 9's server underneath: an idle connection is closed after
+/// `--idle-timeout`, and Ctrl-C shuts down gracefully.
+#[test]
+fn chapter_9_underneath() {
+    let site = Site::new("ch09");
+    let (mut server, addr) = server(&site, &["--idle-timeout", "50ms"]);
+    let mut responses = Responses::connect(addr);
+    responses.client.write(&get("/hello.txt", ""));
+    assert_eq!(responses.next(false).map(|r| r.status), Some(200));
+    server.wait_for("idle for 50ms, closing");
+    assert!(responses.next(false).is_none(), "closed by the server");
+    drop(responses); // our FIN, which the server's polite close waits for
+    let output = server.interrupt();
+    assert!(
+        output.stdout.contains("every connection closed"),
+        "{}",
+        output.stdout
+    );
 }
 
 /// A file larger than any piece the server reads (64 KiB): it arrives

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 /// something is there (RFC 9110 §15.5.5 lets a server answer 404 instead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// `%` without two hex digits after it (RFC 3986 §2.1).
+    /// `%` without two hex digits after it (RFC 3986 §2.1): chapter 7's
+    /// parser refuses such a target first; checked again for any caller.
     BadEscape,
     /// The decoded bytes are not UTF-8: `%ff`, or an overlong `%c0%ae`.
     NotUtf8,
