@@ -501,3 +501,40 @@ fn traversal_corpus_never_leaks() {
     );
     drop(server);
 }
+
+/// `--help` names `--root` beside chapter 9's options; a root that is not
+/// a directory is one line on stderr and exit status 1, before any listening.
+#[test]
+fn help_and_a_bad_root() {
+    let help = Program::start(CHAPTER, &["--help"]).finish();
+    assert!(help.status.success(), "--help: {:?}", help.status);
+    for option in [
+        "--root",
+        "--addr",
+        "--max-connections",
+        "--idle-timeout",
+        "--quiet",
+    ] {
+        assert!(
+            help.stdout.contains(option),
+            "--help lacks {option}:\n{}",
+            help.stdout
+        );
+    }
+    let site = Site::new("bad-root");
+    let file = format!("{}/hello.txt", site.root());
+    for (root, error) in [
+        (
+            "/nonexistent-ch11-root",
+            "No such file or directory (os error 2)",
+        ),
+        (file.as_str(), "not a directory"),
+    ] {
+        let output = Program::start(CHAPTER, &["--root", root]).finish();
+        assert_eq!(output.status.code(), Some(1), "--root {root}");
+        // the transcript's first line is the command; nothing after it
+        assert_eq!(output.stdout.lines().count(), 1, "{}", output.stdout);
+        let line = format!("{CHAPTER}: cannot serve {root}: {error}\n");
+        assert_eq!(output.stderr, line);
+    }
+}
