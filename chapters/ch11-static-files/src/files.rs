@@ -45,7 +45,7 @@ impl Service for Files {
     /// Only GET and HEAD; the path resolved under the root, or refused; a
     /// directory without its slash redirected; then the file. (The file
     /// system calls are quick on a local disk and run in place; the
-    /// file's bytes are read through tokio, off the connection's thread.)
+    /// file's bytes are read through tokio::fs, on its blocking threads.)
     fn respond(&self, request: &Request) -> Response {
         if !matches!(request.method, "GET" | "HEAD") {
             return text(405, "Allow: GET, HEAD\r\n".into(), "");

@@ -1,6 +1,13 @@
 //! From a request's path to a file under the root, and every way out of
 //! the root refused: decoded once, checked segment by segment, then the
 //! file system's answer checked again.
+//!
+//! Symbolic links are followed, and the file they lead to is served only
+//! if it lies under the root (canonicalize, then compare). What this does
+//! not close: someone who can write inside the root while we serve could
+//! swap a directory for a link between our check and our open. We serve
+//! trees nobody writes to meanwhile; on Linux, openat2 with
+//! RESOLVE_BENEATH would close that gap too.
 
 use std::fs;
 use std::path::{Path, PathBuf};
