@@ -150,7 +150,9 @@ pub async fn run_with<C, S>(
                  in the listen backlog until one ends"
             );
         }
-        connections.spawn(serve(connection, closing.clone(), quiet));
+        // boxed: the task moves a pointer, not the whole connection's state
+        let task = Box::pin(serve(connection, closing.clone(), quiet));
+        connections.spawn(task);
     };
     // ANCHOR_END: accept_loop
     // ANCHOR: shutdown
