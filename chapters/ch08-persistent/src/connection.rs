@@ -530,6 +530,9 @@ impl Connection {
         note: &str,
         ending: &str,
     ) {
+        if self.config.quiet {
+            return; // before any of the line is formatted
+        }
         let line = &answer.exchange.line;
         let body = match (&answer.exchange.framing, &answer.body) {
             (Framing::Length(n), _) => format!(", {n}-byte body"),
