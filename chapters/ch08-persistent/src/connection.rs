@@ -46,8 +46,9 @@ pub struct Connection {
 }
 // ANCHOR_END: connection
 
-/// A checked head, and the service's response to it if there is one.
-type Checked = (Exchange, Option<Response>);
+/// A checked head, and the service's response to it if there is one; or
+/// the request-line (for the log) and the rule it broke.
+type Checked = Result<(Exchange, Option<Response>), (String, Rule)>;
 
 /// What reading a piece of a body found.
 enum Piece {
@@ -140,46 +141,64 @@ impl Connection {
         &mut self,
         closing: impl Fn() -> bool,
     ) -> io::Result<Persist> {
-        let used = match self.read_head().await? {
-            Ok(used) => used,
-            Err(None) => return Ok(Persist::Close), // nothing came
-            Err(Some((status, text))) => {
-                return self.refuse(None, status, &text).await;
+        // usually the whole head is in `buf` already (wait_for_request
+        // read it): then it is parsed once, here, and not by read_head
+        let checked = match self.check() {
+            Some(checked) => checked,
+            None => {
+                match self.read_head().await? {
+                    Ok(_) => {}
+                    Err(None) => return Ok(Persist::Close), // nothing came
+                    Err(Some((status, text))) => {
+                        return self.refuse(None, status, &text).await;
+                    }
+                }
+                match self.check() {
+                    Some(checked) => checked,
+                    // not after read_head: the same bytes, the same answer
+                    None => {
+                        return self
+                            .refuse(None, 400, "the head changed")
+                            .await;
+                    }
+                }
             }
         };
-        let checked = self.check();
+        let (used, checked) = checked;
         self.buf.drain(..used); // the body or the next request starts here
         self.requests += 1;
         match checked {
-            Some(Ok((exchange, served))) => {
+            Ok((exchange, served)) => {
                 self.answer(exchange, served, &closing).await
             }
-            Some(Err((line, rule))) => {
+            Err((line, rule)) => {
                 self.refuse(Some(&line), rule.status(), rule.text()).await
             }
-            None => self.refuse(None, 400, "the head changed").await,
         }
     }
     // ANCHOR_END: serve_request
 
     // ANCHOR: check
-    /// The head `read_head` saw complete, parsed again to borrow it from
-    /// `buf`, checked, and answered by the service if there is one.
-    fn check(&self) -> Option<Result<Checked, (String, Rule)>> {
-        let mut fields = Vec::new();
+    /// The head in `buf`, if it is whole: how many bytes it used, checked,
+    /// and answered by the service if there is one. `None`: not a whole
+    /// head yet, or one chapter 7 rejects (`read_head` says which).
+    fn check(&self) -> Option<(usize, Checked)> {
+        // a field is two slices: room for 16 fields without growing
+        let mut fields = Vec::with_capacity(16);
         let Ok(Parsed::Complete(request)) =
             parse(&self.buf, &self.config.limits, &mut fields)
         else {
-            return None; // not after read_head: the same bytes, the same answer
+            return None;
         };
-        Some(match Exchange::new(&request, self.config.max_body) {
+        let checked = match Exchange::new(&request, self.config.max_body) {
             Ok(exchange) => {
                 let service = self.service.as_ref();
                 let served = service.map(|service| service.respond(&request));
                 Ok((exchange, served))
             }
             Err(rule) => Err((request_line(&request), rule)),
-        })
+        };
+        Some((request.used, checked))
     }
     // ANCHOR_END: check
 
