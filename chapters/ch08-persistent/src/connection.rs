@@ -589,6 +589,17 @@ impl Connection {
     async fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
         let mut sent = 0;
         while sent < bytes.len() {
+            // most responses fit the socket's send buffer at once: try
+            // that first, and start a timer only for a write that waits
+            match self.stream.try_write(&bytes[sent..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    sent += n;
+                    continue;
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
+                Err(err) => return Err(err),
+            }
             let write = self.stream.write(&bytes[sent..]);
             match timeout(self.config.send_timeout, write).await {
                 Ok(Ok(0)) => return Err(io::ErrorKind::WriteZero.into()),
