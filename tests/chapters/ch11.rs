@@ -372,7 +372,22 @@ const SLASHES: [&str; 9] = [
 
 /// What comes before the climb, and what after it.
 const PREFIXES: [&str; 4] = ["/", "/docs/", "//", "/docs%2f"];
-const SUFFIXES: [&str; 3] = ["secret.txt", "secret.txt%00.html", "secret.txt?x=1"];
+#[rustfmt::skip]
+const SUFFIXES: [&str; 3] = [
+    "secret.txt", "secret.txt%00.html", "secret.txt?x=1",
+];
+
+/// Links out of the site, other dots, NUL, absolute-form, 3- and 4-byte
+/// overlong dots, and what curl --path-as-is would send.
+#[rustfmt::skip]
+const BY_HAND: [&str; 18] = [
+    "/out", "/up/secret.txt", "/up/", "/up", "/./secret.txt",
+    "/.../secret.txt", "/..%00/secret.txt", "/%00", "/%2e%2e", "/..", "/%2e",
+    "//..//secret.txt", "http://127.0.0.1/../secret.txt",
+    "http://127.0.0.1/%2e%2e/secret.txt", "/%e0%80%ae%e0%80%ae/secret.txt",
+    "/%f0%80%80%ae%f0%80%80%ae/secret.txt", "/docs/..%2f..%2fsecret.txt",
+    "/docs/../../secret.txt",
+];
 
 /// prefix, then depth × (dot dot slash), then suffix: 5 × 5 dots, 9 slashes,
 /// depths 1 to 4, 4 prefixes, 3 suffixes = 10,800 targets; and a few by hand.
@@ -382,9 +397,9 @@ fn traversal_corpus() -> Vec<String> {
         for second in DOTS {
             for slash in SLASHES {
                 for depth in 1..=4 {
+                    let climb = format!("{first}{second}{slash}").repeat(depth);
                     for prefix in PREFIXES {
                         for suffix in SUFFIXES {
-                            let climb = format!("{first}{second}{slash}").repeat(depth);
                             corpus.push(format!("{prefix}{climb}{suffix}"));
                         }
                     }
@@ -392,27 +407,7 @@ fn traversal_corpus() -> Vec<String> {
             }
         }
     }
-    let by_hand = [
-        "/out",
-        "/up/secret.txt",
-        "/up/",
-        "/up",
-        "/./secret.txt",
-        "/.../secret.txt",
-        "/..%00/secret.txt",
-        "/%00",
-        "/%2e%2e",
-        "/..",
-        "/%2e",
-        "//..//secret.txt",
-        "http://127.0.0.1/../secret.txt",
-        "http://127.0.0.1/%2e%2e/secret.txt",
-        "/%e0%80%ae%e0%80%ae/secret.txt",
-        "/%f0%80%80%ae%f0%80%80%ae/secret.txt",
-        "/docs/..%2f..%2fsecret.txt",
-        "/docs/../../secret.txt",
-    ];
-    corpus.extend(by_hand.map(str::to_string));
+    corpus.extend(BY_HAND.map(str::to_string));
     corpus
 }
 // ANCHOR_END: corpus
