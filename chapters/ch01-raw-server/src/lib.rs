@@ -6,7 +6,8 @@
 //! Try it: `cargo run -p ch01-raw-server`, then in a second terminal
 //! `printf 'hello' | nc 127.0.0.1 5000`.
 //!
-//! Later chapters reuse [`listen`], [`serve`], [`printable`], [`printable_lines`] and [`bytes`].
+//! Later chapters reuse [`listen`], [`serve`], [`printable`], [`printable_lines`], [`bytes`]
+//! and [`say!`].
 
 use std::future::Future;
 use std::io;
@@ -47,9 +48,7 @@ where
     let local = match listener.local_addr() {
         Ok(local) => local,
         Err(err) => {
-            return println!(
-                "{program}: cannot read the listening address: {err}"
-            );
+            return say!("{program}: cannot read the listening address: {err}");
         }
     };
     let ctrl_c = tokio::signal::ctrl_c();
@@ -63,7 +62,7 @@ where
             biased;
             _ = &mut ctrl_c => break,
             () = std::future::ready(()), if !announced => {
-                println!("listening on {local}");
+                say!("listening on {local}");
                 announced = true;
             }
             accepted = listener.accept() => match accepted {
@@ -71,19 +70,19 @@ where
                     let connection = handler(stream, peer);
                     tokio::spawn(async move {
                         if let Err(err) = connection.await {
-                            println!("{peer}: connection failed: {err}");
+                            say!("{peer}: connection failed: {err}");
                         }
                     });
                 }
                 Err(err) => {
                     // e.g. "Too many open files": say so, breathe, go on
-                    println!("{program}: accept failed: {err}");
+                    say!("{program}: accept failed: {err}");
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
         }
     }
-    println!("{program}: shutting down");
+    say!("{program}: shutting down");
 }
 // ANCHOR_END: serve_loop
 
@@ -116,6 +115,25 @@ pub async fn handle_connection(
     Ok(())
 } // `stream` is dropped here: the socket is closed for reading too
 // ANCHOR_END: handle_connection
+
+// ANCHOR: say
+/// `println!` for a server's log: `say!("{peer}: connected")`. Where
+/// `println!` panics when stdout is closed (its reader gone, as in
+/// `server | head -1`), this loses the line: a server must not die of
+/// its own log.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say_line(format_args!($($arg)*))
+    };
+}
+
+/// What [`say!`] does: one line on stdout, any error ignored.
+pub fn say_line(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+// ANCHOR_END: say
 
 // ANCHOR: printable
 /// Shows bytes as text a terminal can print safely: valid UTF-8 as is, control

@@ -91,7 +91,7 @@ impl Connection {
     /// One line on stdout about this connection, unless `--quiet`.
     fn log(&self, line: std::fmt::Arguments) {
         if !self.config.quiet {
-            println!("{}: {line}", self.peer);
+            ch01_raw_server::say!("{}: {line}", self.peer);
         }
     }
 

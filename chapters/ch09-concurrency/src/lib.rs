@@ -19,6 +19,7 @@ use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::time::Duration;
 
+use ch01_raw_server::say;
 use ch08_persistent::{Connection, Next, Persist};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::signal::unix::{SignalKind, signal};
@@ -135,7 +136,7 @@ pub async fn run_with<C, S>(
             Ok(accepted) => accepted,
             Err(err) => {
                 // e.g. "Too many open files": say so, breathe, go on
-                println!("{PROGRAM}: accept failed: {err}");
+                say!("{PROGRAM}: accept failed: {err}");
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
@@ -145,7 +146,7 @@ pub async fn run_with<C, S>(
         let connection = connect(stream, peer, config.connection);
         if connections.len() + 1 == max && !quiet {
             let open = connections_text(max);
-            println!(
+            say!(
                 "{PROGRAM}: {open} open, the limit: new ones wait \
                  in the listen backlog until one ends"
             );
@@ -160,7 +161,7 @@ pub async fn run_with<C, S>(
     // and resets those still waiting in the backlog
     drop(listener);
     let wait = humantime::format_duration(config.shutdown_timeout);
-    println!(
+    say!(
         "{PROGRAM}: {cause}: shutting down; no new connections, \
          {wait} for the open ones"
     );
@@ -179,12 +180,12 @@ pub async fn run_with<C, S>(
                 // aborting a task drops its connection: the kernel closes
                 // the socket (FIN; RST if bytes we never read are left)
                 connections.shutdown().await;
-                println!("{PROGRAM}: {busy} still busy after {wait}: cut");
+                say!("{PROGRAM}: {busy} still busy after {wait}: cut");
                 return;
             }
         }
     }
-    println!("{PROGRAM}: every connection closed");
+    say!("{PROGRAM}: every connection closed");
 }
 // ANCHOR_END: shutdown
 
@@ -200,7 +201,7 @@ async fn serve(
     let peer = connection.peer();
     // printed even with --quiet, as chapter 1's loop does
     if let Err(err) = requests(connection, &closing, quiet).await {
-        println!("{peer}: connection failed: {err}");
+        say!("{peer}: connection failed: {err}");
     }
 }
 
@@ -219,7 +220,7 @@ async fn requests(
             () = closing.cancelled() => {
                 if !quiet {
                     let peer = connection.peer();
-                    println!("{peer}: idle at shutdown, closing");
+                    say!("{peer}: idle at shutdown, closing");
                 }
                 break;
             }
@@ -245,7 +246,7 @@ async fn requests(
 /// A task that panicked is one line; the server goes on.
 fn report(ended: Result<(), JoinError>) {
     if let Err(err) = ended {
-        println!("{PROGRAM}: a connection's task failed: {err}");
+        say!("{PROGRAM}: a connection's task failed: {err}");
     }
 }
 
