@@ -36,6 +36,11 @@ async fn main() {
         Ok(shutdown) => shutdown,
         Err(err) => fail(&format!("{PROGRAM}: cannot handle signals: {err}")),
     };
+    // the signals wait in a task of their own, polled only when one comes;
+    // the accept loop polls the (cheap) receiving end of a channel instead
+    let (signalled, cause) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move { signalled.send(shutdown.await) });
+    let shutdown = async { cause.await.unwrap_or("the signal task ended") };
     println!("listening on {local}");
     ch09_concurrency::run(listener, config, shutdown).await;
 }
