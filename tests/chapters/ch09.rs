@@ -396,8 +396,10 @@ fn shutdown_deadline_cuts_busy_connections() {
 
 /// `run` is the whole server: called in-process as `main.rs` calls it, on
 /// port 0, with a future of the test's own (a oneshot channel) in place of
-/// the signals. It serves a request; once that future resolves it returns,
-/// and its listener is gone (a new client is refused).
+/// the signals. It serves a request; once that future resolves it returns.
+/// (That the port then refuses is the shutdown test's: checked here, in a
+/// process whose other tests start servers on port 0, it failed once in 65
+/// runs, a connect that succeeded.)
 #[test]
 fn run_returns_when_its_shutdown_future_does() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -434,10 +436,6 @@ fn run_returns_when_its_shutdown_future_does() {
         stop.send(()).expect("the server still waits");
         let ended = tokio::time::timeout(WAIT, server).await;
         assert!(matches!(ended, Ok(Ok(()))), "run returned");
-        let refused = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(|e| e.kind());
-        assert_eq!(refused.err(), Some(ErrorKind::ConnectionRefused));
     });
 }
 
