@@ -71,8 +71,8 @@ struct StatusLine {
 }
 
 // ANCHOR: status_line
+// RFC 9112 §4:
 // status-line = HTTP-version SP status-code SP [ reason-phrase ]
-//                                                             (RFC 9112 §4)
 /// Each part byte by byte, so that a beginning is judged as far as it
 /// goes: `Ok(None)` means every byte so far fits.
 fn status_line(
