@@ -6,8 +6,8 @@
 //! Try it: `cargo run -p ch01-raw-server`, then in a second terminal
 //! `printf 'hello' | nc 127.0.0.1 5000`.
 //!
-//! Later chapters reuse [`listen`], [`serve`], [`printable`], [`printable_lines`], [`bytes`]
-//! and [`say!`].
+//! Later chapters reuse [`listen`], [`serve`], [`printable`],
+//! [`printable_lines`], [`bytes`] and [`say!`].
 
 use std::future::Future;
 use std::io;
