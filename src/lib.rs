@@ -3,7 +3,8 @@
 //! anchor, a missing transcript snapshot, any mdBook warning or error.
 //!
 //! `cargo run` builds both languages into `target/book/{ko,en}`; `cargo run -- pot` writes the
-//! POT for translators; `cargo run -- serve` serves `target/book` on 127.0.0.1:3000.
+//! POT for translators; `cargo run -- serve` serves `target/book` on 127.0.0.1:3000 with
+//! chapter 11's static file server (src/serve.rs).
 
 pub mod checks;
 pub mod logging;
@@ -154,6 +155,9 @@ pub fn build_language(
                 );
             }
         }
+        if let Err(line) = give_toc_an_icon(&dest) {
+            push(&problems, format!("{language}: {line}"));
+        }
         if let Err(line) = link_language_switch(&dest, language) {
             push(&problems, format!("{language}: {line}"));
         }
@@ -179,11 +183,33 @@ pub fn build_all(root: &Path, out_dir: &Path) -> Result<Vec<PathBuf>, ProblemLin
             Err(lines) => problems.extend(lines),
         }
     }
+    if let Err(line) = write_root_index(out_dir) {
+        problems.push(line);
+    }
     if problems.is_empty() {
         Ok(built)
     } else {
         Err(problems)
     }
+}
+
+/// `<out>/index.html`: the site's `/` leads to the Korean book, a static page any server (or
+/// `file://`) shows the same way: a refresh at once, and a link for a reader without it; the
+/// book's icon, so a browser asks for no `/favicon.ico`.
+fn write_root_index(out_dir: &Path) -> Result<(), String> {
+    let first = LANGUAGES[0];
+    let page = format!(
+        "<!DOCTYPE html>\n<html lang=\"{first}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={first}/\">\n<title>{first}/</title>\n\
+         <link rel=\"icon\" href=\"{first}/favicon.png\">\n\
+         </head>\n<body>\n<p><a href=\"{first}/\">한국어</a> · <a href=\"{other}/\">English</a></p>\n\
+         </body>\n</html>\n",
+        other = other_language(first)
+    );
+    let path = out_dir.join("index.html");
+    fs::create_dir_all(out_dir)
+        .and_then(|()| fs::write(&path, page))
+        .map_err(|err| format!("cannot write {}: {err}", path.display()))
 }
 
 /// The other language's folder name, for the switch.
@@ -193,6 +219,24 @@ pub fn other_language(language: &str) -> &'static str {
     } else {
         LANGUAGES[0]
     }
+}
+
+/// mdBook's `toc.html` (the sidebar's frame without JavaScript) names no icon, so a browser
+/// opening it asks the server for `/favicon.ico`, which the site does not have: it gets the
+/// book's icon, as every other page does.
+fn give_toc_an_icon(dest: &Path) -> Result<(), String> {
+    let page = dest.join("toc.html");
+    let html = fs::read_to_string(&page)
+        .map_err(|err| format!("cannot read {}: {err}", page.display()))?;
+    if html.contains("rel=\"icon\"") {
+        return Ok(());
+    }
+    let html = html.replacen(
+        "<head>",
+        "<head>\n        <link rel=\"icon\" href=\"favicon.svg\">",
+        1,
+    );
+    fs::write(&page, html).map_err(|err| format!("cannot write {}: {err}", page.display()))
 }
 
 /// `header.hbs` links to `../<other>/SAME_PAGE`; write each page's own path there, so the

@@ -12,13 +12,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         None | Some("build") => build(&root).map(|_| ()),
+        Some("serve") if matches!(args.get(1).map(String::as_str), Some("-h" | "--help")) => {
+            help();
+            Ok(())
+        }
         Some("serve") => build(&root).and_then(|out| serve(&out, args.get(1))),
         Some("pot") => pot(&root),
         Some("-h" | "--help" | "help") => {
-            println!("usage: cargo run [-- build | serve [ADDR] | pot]");
-            println!("  build   build target/book/ko and target/book/en (the default)");
-            println!("  serve   build, then serve target/book on 127.0.0.1:3000 (or ADDR)");
-            println!("  pot     write target/i18n/messages.pot for msgmerge");
+            help();
             Ok(())
         }
         Some(other) => Err(vec![format!(
@@ -37,6 +38,14 @@ fn main() -> ExitCode {
         },
         |()| ExitCode::SUCCESS,
     )
+}
+
+fn help() {
+    println!("usage: cargo run [-- build | serve [ADDR] | pot]");
+    println!("  build   build target/book/ko and target/book/en (the default)");
+    println!("  serve   build, then serve target/book on 127.0.0.1:3000 (or ADDR) with");
+    println!("          chapter 11's server, one line per request; Ctrl-C stops it");
+    println!("  pot     write target/i18n/messages.pot for msgmerge");
 }
 
 fn build(root: &Path) -> Result<PathBuf, Vec<String>> {

@@ -387,3 +387,91 @@ fn korean_search_link_on_a_first_visit() {
     // then typed, on the same page: a stem and an inflected word find their chapters
     search_finds_its_chapters(&mut browser, "ko");
 }
+
+/// `/` leads to the Korean book (`target/book/index.html`, a refresh to `ko/`), and a reload
+/// costs no second copy: chapter 11's server answers the page and everything it loads `304 Not
+/// Modified` (the browser revalidates: `Cache-Control: no-cache`, with `If-None-Match` and
+/// `If-Modified-Since` from the first answer's `ETag` and `Last-Modified`).
+#[test]
+fn root_leads_to_korean_and_a_reload_is_not_modified() {
+    let Some(mut browser) = Browser::launch_alone() else {
+        return;
+    };
+    let origin = origin();
+    let korean = format!("{origin}/ko/");
+    assert_eq!(browser.open(&format!("{origin}/")), None, "{origin}/");
+    browser.wait_event("Page.frameNavigated", |p| {
+        p["frame"]["parentId"].is_null() && p["frame"]["url"] == json!(korean)
+    });
+    browser.wait_until("document.readyState === 'complete'", "the Korean book");
+    assert_eq!(browser.eval("document.documentElement.lang"), json!("ko"));
+    let found = problems(&mut browser, origin);
+    assert!(
+        found.is_empty(),
+        "{origin}/ → {korean}:\n{}",
+        found.join("\n")
+    );
+
+    let url = format!("{origin}/ko/{}", chapters()[1]);
+    assert_eq!(browser.open(&url), None, "{url}");
+    browser.mark();
+    browser.call("Page.reload", json!({}));
+    browser.wait_event("Page.loadEventFired", |_| true);
+    // the page's own status as it came over the wire: Chromium reports a revalidated
+    // document with the cached copy's 200 in responseReceived, and the server's 304 in the
+    // ExtraInfo event of the same request (its raw head)
+    let page = browser.wait_event("Network.responseReceived", |p| p["type"] == "Document");
+    let id = page["params"]["requestId"].clone();
+    let wire = browser.wait_event("Network.responseReceivedExtraInfo", |p| {
+        p["requestId"] == id
+    });
+    assert_eq!(
+        wire["params"]["statusCode"],
+        json!(304),
+        "{url} reloaded: {}",
+        wire["params"]["headersText"]
+    );
+    // what the page loads: every file the browser revalidated (If-None-Match, from the first
+    // answer's ETag) is 304. (A file whose cache entry Chromium was still writing is fetched
+    // again without a validator, and is 200: the browser's choice, not the server's.)
+    browser.drain();
+    let validated = |id: &serde_json::Value| {
+        browser.events.iter().any(|e| {
+            e["method"] == "Network.requestWillBeSentExtraInfo"
+                && e["params"]["requestId"] == *id
+                && e["params"]["headers"]
+                    .as_object()
+                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("if-none-match")))
+        })
+    };
+    let mut not_modified = 0;
+    let mut wrong = Vec::new();
+    for event in &browser.events {
+        let p = &event["params"];
+        let file = p["response"]["url"].as_str().unwrap_or_default();
+        if event["method"] != "Network.responseReceived"
+            // (the page, above, and the icon are fetched by the browser itself, which reports
+            // a revalidated copy as the cached 200: their 304 is in the ExtraInfo event only)
+            || p["type"] == "Document"
+            || p["type"] == "Other"
+            || !file.starts_with(&format!("{origin}/"))
+        {
+            continue;
+        }
+        match (validated(&p["requestId"]), p["response"]["status"].as_u64()) {
+            (_, Some(304)) => not_modified += 1,
+            (true, status) => wrong.push(format!("{status:?} {file}")),
+            (false, _) => {}
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{url}: revalidated, yet not 304:\n{}",
+        wrong.join("\n")
+    );
+    assert!(not_modified > 0, "{url}: no file of the page came back 304");
+    // `cargo test --test book browser:: -- --nocapture`
+    println!("reload of {url}: the page and {not_modified} files 304");
+    let found = problems(&mut browser, origin);
+    assert!(found.is_empty(), "{url} reloaded:\n{}", found.join("\n"));
+}

@@ -110,7 +110,23 @@ impl Browser {
                 None
             }
         });
-        browser.as_ref().map(Tab::new_in)
+        browser.as_ref().map(|browser| Tab::new_in(browser, None))
+    }
+
+    /// [`Browser::launch`], but the tab in a browser context of its own (like a private
+    /// window): its own HTTP cache, which no other test's tab holds busy while it reads.
+    pub fn launch_alone() -> Option<Tab> {
+        let tab = Browser::launch()?;
+        let browser = tab.browser;
+        drop(tab);
+        let context = browser
+            .send(None, "Target.createBrowserContext", json!({}))
+            .unwrap_or_else(|err| panic!("Target.createBrowserContext: {err}"));
+        let context = context["browserContextId"]
+            .as_str()
+            .expect("browserContextId")
+            .to_string();
+        Some(Tab::new_in(browser, Some(context)))
     }
 
     fn start(chromium: &Path) -> Browser {
@@ -247,12 +263,14 @@ pub struct Tab {
     target: String,
     session: String,
     incoming: Receiver<Value>,
+    /// The browser context of its own ([`Browser::launch_alone`]), disposed with the tab.
+    context: Option<String>,
     /// Events of the current page since the last [`Tab::mark`].
     pub events: Vec<Value>,
 }
 
 impl Tab {
-    fn new_in(browser: &'static Browser) -> Tab {
+    fn new_in(browser: &'static Browser, context: Option<String>) -> Tab {
         let call = |method: &str, params: Value| {
             browser
                 .send(None, method, params)
@@ -261,7 +279,12 @@ impl Tab {
         // a window of its own: a page in front is never throttled, whatever the flags
         let target = call(
             "Target.createTarget",
-            json!({"url": "about:blank", "newWindow": true}),
+            match &context {
+                Some(id) => {
+                    json!({"url": "about:blank", "newWindow": true, "browserContextId": id})
+                }
+                None => json!({"url": "about:blank", "newWindow": true}),
+            },
         );
         let target = target["targetId"].as_str().expect("targetId").to_string();
         // no event of the session comes before its domains are enabled below
@@ -285,6 +308,7 @@ impl Tab {
             target,
             session,
             incoming,
+            context,
             events: Vec::new(),
         };
         for domain in [
@@ -480,6 +504,13 @@ impl Drop for Tab {
             .unwrap_or_else(|e| e.into_inner())
             .sessions
             .remove(&self.session);
+        if let Some(context) = &self.context {
+            let _ = self.browser.send(
+                None,
+                "Target.disposeBrowserContext",
+                json!({"browserContextId": context}),
+            );
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 //! The book as the browser tests see it: the book suite's build (once per test process, with
-//! the library API), served on 127.0.0.1 port 0 by the same std-only server as
+//! the library API), served on 127.0.0.1 port 0 by chapter 11's server, as
 //! `cargo run -- serve`.
 
 use std::net::{SocketAddr, TcpListener};
@@ -25,7 +25,7 @@ pub fn origin() -> &'static str {
         let dir = site().to_path_buf();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         let addr: SocketAddr = listener.local_addr().expect("local address");
-        std::thread::spawn(move || tcp_http_book::serve::serve_on(&dir, &listener));
+        std::thread::spawn(move || tcp_http_book::serve::serve_on(&dir, listener));
         format!("http://{addr}")
     })
 }
