@@ -444,6 +444,15 @@ fn root_leads_to_korean_and_a_reload_is_not_modified() {
                     .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case("if-none-match")))
         })
     };
+    // the status each request got over the wire (its ExtraInfo event): for a revalidated
+    // file, responseReceived may report the cached copy's 200 as it does for the page
+    let on_the_wire = |id: &serde_json::Value| {
+        browser.events.iter().find_map(|e| {
+            (e["method"] == "Network.responseReceivedExtraInfo" && e["params"]["requestId"] == *id)
+                .then(|| e["params"]["statusCode"].as_u64())
+                .flatten()
+        })
+    };
     let mut not_modified = 0;
     let mut wrong = Vec::new();
     for event in &browser.events {
@@ -458,7 +467,9 @@ fn root_leads_to_korean_and_a_reload_is_not_modified() {
         {
             continue;
         }
-        match (validated(&p["requestId"]), p["response"]["status"].as_u64()) {
+        let id = &p["requestId"];
+        let status = on_the_wire(id).or(p["response"]["status"].as_u64());
+        match (validated(id), status) {
             (_, Some(304)) => not_modified += 1,
             (true, status) => wrong.push(format!("{status:?} {file}")),
             (false, _) => {}
