@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult};
 
-use crate::support;
+use crate::book::support;
 
 const BLOCKS: [&str; 14] = [
     "p",
@@ -78,7 +78,7 @@ impl TokenSink for Sink {
 }
 
 fn prose_blocks(html: &str) -> Vec<String> {
-    crate::html::tokenize(html, Sink(RefCell::new(Blocks::default())))
+    crate::book::html::tokenize(html, Sink(RefCell::new(Blocks::default())))
         .0
         .take()
         .done

@@ -7,8 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 use tcp_http_book::other_language;
 
-use crate::html::{Page, parse};
-use crate::support::{languages, pages, site};
+use crate::book::html::{Page, parse};
+use crate::book::support::{languages, pages, site};
 
 fn parsed(language: &str) -> BTreeMap<String, Page> {
     pages(language)
@@ -167,6 +167,39 @@ fn every_page_switches_to_the_same_page_in_the_other_language() {
                 "{language}/{path}: switch is {href}"
             );
             assert!(target.is_file(), "{language}/{path}: {href} does not exist");
+        }
+    }
+}
+
+/// Every page of a language (but toc.html, the sidebar's no-script fallback) loads exactly the
+/// scripts and style sheets print.html loads, from the same paths. print.html holds every
+/// chapter's content: so when Chromium reads print.html and one chapter page with nothing broken
+/// (`book::browser::book`), every page's scripts, styles and content have been read.
+#[test]
+fn every_page_loads_the_scripts_and_styles_print_html_loads() {
+    for language in languages() {
+        let pages = parsed(language);
+        let theme = |page: &Page| -> Vec<(String, String)> {
+            page.links
+                .iter()
+                .filter(|(tag, _)| tag == "script" || tag == "link")
+                .cloned()
+                .collect()
+        };
+        let print = theme(&pages["print.html"]);
+        assert!(
+            print.iter().any(|(tag, _)| tag == "script")
+                && print.iter().any(|(tag, _)| tag == "link"),
+            "{language}/print.html: no script or style sheet: {print:?}"
+        );
+        for (path, page) in &pages {
+            if path != "toc.html" {
+                assert_eq!(
+                    theme(page),
+                    print,
+                    "{language}/{path}: not print.html's scripts and styles"
+                );
+            }
         }
     }
 }

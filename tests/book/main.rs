@@ -1,4 +1,4 @@
-//! The book's integrity, checked on a fresh build of both languages (`cargo test --test book`),
+//! The book's integrity, checked on a fresh build of both languages (`cargo test book::`),
 //! and the same build read by a real browser (`browser::`, tests/browser/): one test binary,
 //! so the book is built once and the browser's tests run beside the other checks instead of
 //! after them.

@@ -6,8 +6,8 @@ use std::fs;
 use tcp_http_book::checks::includes;
 use tcp_http_book::transcript::{read_transcript, transcript_paths};
 
-use crate::support::{catalog, root};
-use crate::transcripts::markdown_pages;
+use crate::book::support::{catalog, root};
+use crate::book::transcripts::markdown_pages;
 
 /// Re-extracts the messages and compares: every msgid translated, none fuzzy, none stale.
 #[test]

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde_json::Value;
 use tcp_http_book::search::{FIELDS, is_hangul, read_index};
 
-use crate::support::{root, site};
+use crate::book::support::{root, site};
 
 /// The parsed index of a language, read once for all the tests (it is over a megabyte).
 fn index(language: &str) -> &'static Value {
@@ -112,7 +112,7 @@ fn search(language: &str, query: &str) -> BTreeSet<String> {
 
 /// The pages whose Korean source contains `word`.
 fn pages_saying(word: &str) -> BTreeSet<String> {
-    crate::transcripts::markdown_pages(&root().join("book"))
+    crate::book::transcripts::markdown_pages(&root().join("book"))
         .into_iter()
         .filter(|page| fs::read_to_string(page).unwrap().contains(word))
         .map(|page| {

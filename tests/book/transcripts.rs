@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use tcp_http_book::transcript::{snapshot_body, transcript_paths};
 
-use crate::support::root;
+use crate::book::support::root;
 
 /// The header (`---` … `---`) is dropped; a later `---` line belongs to the body.
 #[test]
@@ -58,28 +58,32 @@ pub fn markdown_pages(book: &Path) -> Vec<PathBuf> {
     pages
 }
 
-/// insta names `assert_snapshot!("name", …)` in module `m` of test binary `t` `t__m__name.snap`.
-/// A suite that is a module of another binary has its own folder: `book__browser__ch05__x.snap`
-/// is module `ch05` of `tests/browser/` (module `browser` of the book binary).
+/// insta names `assert_snapshot!("name", …)` in module `m::n` of the test binary `chapters`
+/// `chapters__m__n__name.snap`. The binary's first-level modules are the suites' folders
+/// (tests/chapters/main.rs): `ch01` is tests/chapters/ch01.rs; `wire` is tests/wire/main.rs and
+/// `wire::part2` tests/wire/part2.rs; `parser` is tests/ch07/; `book::browser` is tests/browser/.
 fn asserted_by_a_test(snap: &Path) -> Result<(), String> {
     let stem = snap.file_stem().unwrap().to_string_lossy().to_string();
     let parts: Vec<&str> = stem.split("__").collect();
-    let [binary, modules @ .., name] = parts.as_slice() else {
-        return Err("not named <binary>__<module>__<name>.snap".into());
+    let ["chapters", modules @ .., name] = parts.as_slice() else {
+        return Err("not named chapters__<module>__<name>.snap".into());
     };
-    let (binary, modules) = match modules {
-        [suite, rest @ ..] if root().join("tests").join(suite).join("mod.rs").is_file() => {
-            (suite, rest)
-        }
-        _ => (binary, modules),
+    let (folder, modules): (&str, &[&str]) = match modules {
+        ["book", "browser", rest @ ..] => ("browser", rest),
+        ["parser", rest @ ..] => ("ch07", rest),
+        [suite @ ("book" | "judges" | "seed" | "wire"), rest @ ..] => (suite, rest),
+        rest => ("chapters", rest),
     };
-    let tests = root().join("tests").join(binary);
+    let tests = root().join("tests").join(folder);
     let module = modules.join("/");
-    let candidates = [
-        tests.join(format!("{module}.rs")),
-        tests.join(&module).join("mod.rs"),
-        tests.join("main.rs"),
-    ];
+    let candidates = if modules.is_empty() {
+        vec![tests.join("main.rs"), tests.join("mod.rs")]
+    } else {
+        vec![
+            tests.join(format!("{module}.rs")),
+            tests.join(&module).join("mod.rs"),
+        ]
+    };
     let assert = Regex::new(&format!(
         r#"assert_\w*snapshot!\s*\(\s*"{}"\s*,"#,
         regex::escape(name)
@@ -91,7 +95,12 @@ fn asserted_by_a_test(snap: &Path) -> Result<(), String> {
         }
     }
     Err(format!(
-        "no test asserts it: no `assert_snapshot!(\"{name}\", …)` in tests/{binary}/{module}.rs"
+        "no test asserts it: no `assert_snapshot!(\"{name}\", …)` in tests/{folder}/{}",
+        if module.is_empty() {
+            "main.rs".to_string()
+        } else {
+            format!("{module}.rs")
+        }
     ))
 }
 
@@ -103,5 +112,13 @@ fn the_naming_rule_finds_a_known_snapshot() {
         asserted_by_a_test(&snap).unwrap();
         let invented = root().join("tests/chapters/snapshots/chapters__ch01__never_asserted.snap");
         assert!(asserted_by_a_test(&invented).is_err());
+        for suite in [
+            "wire/snapshots/chapters__wire__ch01_ch02.snap",
+            "wire/snapshots/chapters__wire__part2__ch08_pipelined_pair.snap",
+            "browser/snapshots/chapters__book__browser__ch05__chromium_request.snap",
+            "ch07/snapshots/chapters__parser__differential__httparse_case_table.snap",
+        ] {
+            asserted_by_a_test(&root().join("tests").join(suite)).unwrap();
+        }
     }
 }

@@ -1,99 +1,89 @@
-//! The book in Chromium: every page of both languages, the language switch, search, code
-//! blocks, the sidebar, a phone's viewport and print.
+//! The book in Chromium: both languages on a phone's screen, the language switch, search, code
+//! blocks, the sidebar, print, file URLs, and the book served by chapter 11.
 
 use serde_json::json;
 
 use super::cdp::{Browser, Tab};
 use super::problems;
-use super::site::{chapters, origin, pages, site};
+use super::site::{chapters, origin, site};
 
-/// Every page of the Korean book loads with nothing broken and no request leaving the local
-/// server; on a phone (375×812) it is no wider than the screen; the sidebar lists every
-/// chapter; the language switch is where a reader can tap it and lands on the same page. On
-/// the way chapter 5's code blocks render highlighted, print.html prints every chapter, and
-/// (English) the search typed on the first page finds its chapters.
+/// The Korean book on a phone's screen (375×812). print.html — every chapter's content on one
+/// page, with the scripts and styles every page loads (`book::links` checks that) — loads with
+/// nothing broken and no request leaving the local server, is no wider than the screen, shows
+/// its code highlighted and prints every chapter (to a PDF, too); a chapter page has the sidebar
+/// with every chapter and a language switch a reader can tap, which lands on the same page.
 #[test]
-fn every_korean_page() {
-    every_page("ko");
+fn the_korean_book() {
+    a_language("ko");
 }
 
-/// The same for every page of the English book.
+/// The same for the English book, and a search typed on its first page finds its chapters.
 #[test]
-fn every_english_page() {
-    every_page("en");
+fn the_english_book() {
+    a_language("en");
 }
 
-/// One load per page, laid out once, on a phone's screen, and every check that page needs
-/// on that load: a page load costs more than the checks, and laying a loaded page out again at
-/// another width costs nearly as much as loading it (measured: ~0.25 s and ~0.1 s of
-/// Chromium's CPU for a chapter; 0.9 s and 0.8 s for print.html). The desktop width is
-/// `book_works_from_file_urls`'s, which clicks the switch there.
-fn every_page(language: &str) {
+/// Two loads per language, laid out once each, on a phone's screen, and every check on them: a
+/// page load costs more than the checks (measured: ~0.25 s of Chromium's CPU for a chapter, 1.5 s
+/// for print.html), and print.html already holds every chapter's text, listings, transcripts
+/// and diagrams. (Loading all 20 pages of both languages cost 17 s of CPU.) The desktop width is
+/// `book_works_from_file_urls`'s, which clicks the switch there too.
+fn a_language(language: &str) {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
     let origin = origin();
     let chapters = chapters();
-    let mut broken = Vec::new();
     let other = tcp_http_book::other_language(language);
-    browser.viewport(375, 812, true);
-    for page in pages(language) {
-        let url = format!("{origin}/{language}/{page}");
-        if let Some(error) = browser.open(&url) {
-            broken.push(format!("{url}: {error}"));
-            continue;
-        }
+    let mut broken = Vec::new();
+    let check = |browser: &mut Tab, url: &str, broken: &mut Vec<String>| {
         broken.extend(
-            problems(&mut browser, origin)
+            problems(browser, origin)
                 .into_iter()
                 .map(|p| format!("{url}: {p}")),
         );
-        if let Some(wide) = wider_than_a_phone(&mut browser) {
+        if let Some(wide) = wider_than_a_phone(browser) {
             broken.push(format!("{url}: on a phone, {wide}"));
         }
-        let target = format!("{origin}/{other}/{page}");
-        if page != "toc.html" && page != "404.html" {
-            let sidebar = browser.wait_until(
-                "(() => { const links = [...document.querySelectorAll('mdbook-sidebar-scrollbox ol.chapter a[href]')]; \
-                  return links.length ? links.map(a => a.getAttribute('href')).filter(h => !h.startsWith('#')) : null; })()",
-                "the sidebar's links",
-            );
-            assert_eq!(sidebar, json!(chapters), "{url}: the sidebar");
-            // the switch is where a reader can tap it and leads to the same page; one page
-            // is clicked for real (every page of the other language is loaded by its own test)
-            match browser.clickable_point("a.lang-switch-link") {
-                Err(err) => broken.push(format!("{url}: the language switch: {err}")),
-                Ok(_) => {
-                    let href = browser.eval("document.querySelector('a.lang-switch-link').href");
-                    if href != json!(target) {
-                        broken.push(format!("{url}: the language switch leads to {href}"));
-                    }
-                }
-            }
-        }
-        match page.as_str() {
-            // (the Korean search runs in korean_search_link_on_a_first_visit: every
-            // load of an index costs more than a page)
-            "index.html" if language == "en" => search_finds_its_chapters(&mut browser, "en"),
-            "ch05-raw-http.html" => code_blocks_and_transcripts_render(&mut browser, &url),
-            "print.html" => print_page_has_every_chapter(&mut browser, language, &url),
-            _ => {}
-        }
-        if page == chapters[1] {
-            browser.click_and_wait("a.lang-switch-link");
-            assert_eq!(
-                browser.eval("location.href"),
-                json!(target),
-                "{url}: the switch"
-            );
-            let lang = browser.eval("document.documentElement.lang");
-            assert_eq!(lang, json!(other), "{url}: the page the switch lands on");
-            broken.extend(
-                problems(&mut browser, origin)
-                    .into_iter()
-                    .map(|p| format!("{url} → {other}: {p}")),
-            );
-        }
+    };
+    browser.viewport(375, 812, true);
+
+    // every chapter's content
+    let url = format!("{origin}/{language}/print.html");
+    assert_eq!(browser.open(&url), None, "{url}");
+    check(&mut browser, &url, &mut broken);
+    code_blocks_and_transcripts_render(&mut browser, &url);
+    print_page_has_every_chapter(&mut browser, language, &url);
+
+    // what only a chapter page has: the sidebar, the switch, the previous/next arrows
+    let page = &chapters[1];
+    let url = format!("{origin}/{language}/{page}");
+    let target = format!("{origin}/{other}/{page}");
+    assert_eq!(browser.open(&url), None, "{url}");
+    check(&mut browser, &url, &mut broken);
+    let sidebar = browser.wait_until(
+        "(() => { const links = [...document.querySelectorAll('mdbook-sidebar-scrollbox ol.chapter a[href]')]; \
+          return links.length ? links.map(a => a.getAttribute('href')).filter(h => !h.startsWith('#')) : null; })()",
+        "the sidebar's links",
+    );
+    assert_eq!(sidebar, json!(chapters), "{url}: the sidebar");
+    browser.click_and_wait("a.lang-switch-link");
+    assert_eq!(
+        browser.eval("location.href"),
+        json!(target),
+        "{url}: the switch"
+    );
+    let lang = browser.eval("document.documentElement.lang");
+    assert_eq!(lang, json!(other), "{url}: the page the switch lands on");
+    check(&mut browser, &format!("{url} → {target}"), &mut broken);
+
+    // (the Korean search runs in korean_search_link_on_a_first_visit: every load of an index
+    // costs more than a page)
+    if language == "en" {
+        let url = format!("{origin}/en/index.html");
+        assert_eq!(browser.open(&url), None, "{url}");
+        check(&mut browser, &url, &mut broken);
+        search_finds_its_chapters(&mut browser, "en");
     }
     assert!(
         broken.is_empty(),
@@ -210,7 +200,7 @@ fn search_finds_its_chapters(browser: &mut Tab, language: &str) {
             );
         }
     }
-    // the numbers behind the report: `cargo test --test book browser:: -- --nocapture`
+    // the numbers behind the report: `cargo test book::browser:: -- --nocapture`
     println!("{}", report.join("\n"));
 }
 
@@ -257,7 +247,7 @@ fn code_blocks_and_transcripts_render(browser: &mut Tab, url: &str) {
     }
 }
 
-/// Whether the loaded page, laid out on a phone's screen (the viewport every_page sets), is
+/// Whether the loaded page, laid out on a phone's screen (the viewport a_language sets), is
 /// wider than the screen (wide code may scroll inside its block).
 fn wider_than_a_phone(browser: &mut Tab) -> Option<String> {
     let width = browser.eval(
@@ -481,7 +471,7 @@ fn root_leads_to_korean_and_a_reload_is_not_modified() {
         wrong.join("\n")
     );
     assert!(not_modified > 0, "{url}: no file of the page came back 304");
-    // `cargo test --test book browser:: -- --nocapture`
+    // `cargo test book::browser:: -- --nocapture`
     println!("reload of {url}: the page and {not_modified} files 304");
     let found = problems(&mut browser, origin);
     assert!(found.is_empty(), "{url} reloaded:\n{}", found.join("\n"));

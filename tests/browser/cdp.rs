@@ -105,7 +105,7 @@ impl Browser {
                 // straight to stderr: the test harness captures eprintln! of passing tests
                 let _ = std::io::stderr().write_all(
                     b"skipped: the browser tests (no `chromium` on the PATH); run them with \
-                      `apt-get install chromium` (or CHROMIUM=/path/to/chrome), then `cargo test --test book browser::`\n",
+                      `apt-get install chromium` (or CHROMIUM=/path/to/chrome), then `cargo test book::browser::`\n",
                 );
                 None
             }

@@ -3,14 +3,13 @@
 //! Without Chromium these tests pass after one line saying how to run them; with `CI` set, a
 //! missing Chromium fails. A module of the book suite's test binary (`tests/book/main.rs`), so
 //! that it shares the book's build and runs beside the book's other checks:
-//! `cargo test --test book browser::`.
+//! `cargo test book::browser::`.
 
 mod book;
 mod cdp;
 mod ch05;
 mod site;
-#[path = "../chapters/support.rs"]
-mod support;
+use crate::support;
 
 use serde_json::Value;
 

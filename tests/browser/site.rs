@@ -15,7 +15,7 @@ pub fn root() -> PathBuf {
 /// `<out>/ko`, `<out>/en`: the book suite's build of this test process, shared with its
 /// other checks (a panic names the book's problems).
 pub fn site() -> &'static Path {
-    crate::support::site()
+    crate::book::support::site()
 }
 
 /// `http://127.0.0.1:PORT`, serving [`site`]; the server thread lives as long as the test run.
@@ -28,17 +28,6 @@ pub fn origin() -> &'static str {
         std::thread::spawn(move || tcp_http_book::serve::serve_on(&dir, listener));
         format!("http://{addr}")
     })
-}
-
-/// Every page of a language, as its path inside the language folder (`ch01-raw-server.html`).
-pub fn pages(language: &str) -> Vec<String> {
-    let dir = site().join(language);
-    let mut files = Vec::new();
-    tcp_http_book::html_files(&dir, &mut files).expect("list the pages");
-    files
-        .iter()
-        .map(|file| tcp_http_book::page_path(&dir, file))
-        .collect()
 }
 
 /// The pages `SUMMARY.md` lists, in order (`introduction.html`, `ch01-raw-server.html`, …).

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 
-use crate::judge::{self, Judgement, escape};
+use crate::parser::judge::{self, Judgement, escape};
 
 /// Every row of the case table: where httparse answers otherwise, the row
 /// names the rule and the documented reason; nothing else may differ.

@@ -12,8 +12,8 @@ use ch07_request_parser::cases::CASES;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 
-use crate::judge;
-use crate::suites::{rows, word};
+use crate::parser::judge;
+use crate::parser::suites::{rows, word};
 
 /// Reads one hex-encoded head a line from stdin and answers, a line each,
 /// "<h11> <httptools>" with accept / reject / partial.
@@ -130,7 +130,7 @@ fn h11_and_httptools() {
     let generated: Vec<Vec<u8>> = (0..300)
         .filter_map(|_| {
             Some(
-                crate::differential::head()
+                crate::parser::differential::head()
                     .new_tree(&mut runner)
                     .ok()?
                     .current(),
@@ -167,7 +167,7 @@ fn h11_and_httptools() {
             table.push_str(&format!(
                 "{}: ours {}, h11 {h11}, httptools {httptools}\n",
                 named[i].0,
-                crate::differential::short(&judge::ours(input).0),
+                crate::parser::differential::short(&judge::ours(input).0),
             ));
         }
     }

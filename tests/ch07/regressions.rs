@@ -3,7 +3,7 @@
 //! found (a disagreement, now documented), except `*.txt`: the minimised
 //! corpus, one input a line, escaped like the suites' data.
 
-use crate::judge::{self, escape, unescape};
+use crate::parser::judge::{self, escape, unescape};
 
 /// Every committed fuzz input passes the fuzz target's checks.
 #[test]

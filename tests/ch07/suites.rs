@@ -5,8 +5,8 @@
 use ch07_request_parser::Limits;
 use ch07_request_parser::cases::CASES;
 
-use crate::differential::short;
-use crate::judge::{self, DOCUMENTED, Judgement, Verdict, escape, unescape};
+use crate::parser::differential::short;
+use crate::parser::judge::{self, DOCUMENTED, Judgement, Verdict, escape, unescape};
 
 /// One row of a suite's data file.
 pub struct Row {

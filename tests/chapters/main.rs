@@ -1,5 +1,18 @@
-//! Every chapter of Part I, run as the real binary over real loopback sockets.
-//! The transcripts the book shows are the snapshots asserted here.
+//! The workspace's tests, in one test binary so that they run side by side (cargo runs test
+//! binaries one after another; inside one, libtest runs tests on several threads, and most of
+//! them wait on a socket, a child process or Chromium). Filter by module:
+//!
+//! - `ch01::` … `ch12::`, `help::` — every chapter run as the real binary over real loopback
+//!   sockets; the transcripts the book shows are the snapshots asserted here;
+//! - `book::` (tests/book/, and `book::browser::`, tests/browser/) — the book's integrity, and
+//!   the book in headless Chromium;
+//! - `wire::` (tests/wire/) — the segments under the transcripts, captured with tcpdump;
+//! - `judges::` (tests/judges/) — chapters 8 and 9's server judged by outside clients and suites;
+//! - `parser::` (tests/ch07/) — chapter 7's parser judged by httparse, h11, llhttp and suites;
+//! - `seed::` (tests/seed/) — the seed post's own Node.js programs.
+//!
+//! `cargo test wire::` runs one of them. A suite's snapshots are in its own folder, named
+//! `chapters__<module path>__<name>.snap` (insta's rule: the binary, then the module path).
 
 mod support;
 
@@ -16,3 +29,14 @@ mod ch10;
 mod ch11;
 mod ch12;
 mod help;
+
+#[path = "../book/main.rs"]
+mod book;
+#[path = "../judges/main.rs"]
+mod judges;
+#[path = "../ch07/main.rs"]
+mod parser;
+#[path = "../seed/main.rs"]
+mod seed;
+#[path = "../wire/main.rs"]
+mod wire;

@@ -1,7 +1,7 @@
 //! Chapter 9 wraps chapter 8's connection loop: the same judges give the same
 //! answers, asserted against chapter 8's reviewed snapshots.
 
-use crate::{clients, framing, probe};
+use crate::judges::{clients, framing, probe};
 
 /// `text` is exactly the body of chapter 8's snapshot `name` (below insta's header).
 fn same_as_ch08(name: &str, text: &str) {
@@ -26,7 +26,7 @@ fn same_as_ch08(name: &str, text: &str) {
 fn framing_cases_ch09() {
     let (table, unexpected) = framing::run("ch09-concurrency");
     assert_eq!(unexpected, 0, "{table}");
-    same_as_ch08("judges__framing__framing_cases_ch08", &table);
+    same_as_ch08("chapters__judges__framing__framing_cases_ch08", &table);
 }
 
 /// Http11Probe's pages: ch09 answers as ch08 does.
@@ -34,7 +34,7 @@ fn framing_cases_ch09() {
 fn http11probe_ch09() {
     let (table, mismatches) = probe::run("ch09-concurrency");
     assert!(mismatches.is_empty(), "{mismatches:?}\n{table}");
-    same_as_ch08("judges__probe__http11probe_ch08", &table);
+    same_as_ch08("chapters__judges__probe__http11probe_ch08", &table);
 }
 
 /// curl with three URLs: one connection, reused twice.

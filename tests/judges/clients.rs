@@ -5,8 +5,8 @@
 use std::net::SocketAddr;
 use std::process::Command;
 
-use crate::python;
-use crate::support::{Normalizer, Program};
+use crate::judges::python;
+use crate::judges::support::{Normalizer, Program};
 
 /// Runs curl with `args` (verbose, so its stderr shows reuse and the exchanged
 /// heads); None where curl is missing, except in CI.

@@ -6,7 +6,7 @@
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
 
-use crate::support::WAIT;
+use crate::judges::support::WAIT;
 
 /// One response as it came off the wire.
 pub struct Response {

@@ -8,8 +8,8 @@
 //! its absence, that the server closed. Each lists the answers the RFC allows,
 //! as `exchange::summary` writes them.
 
-use crate::exchange::{exchange, summary};
-use crate::support::Program;
+use crate::judges::exchange::{exchange, summary};
+use crate::judges::support::Program;
 
 pub struct Case {
     pub name: &'static str,

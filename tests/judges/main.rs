@@ -5,8 +5,7 @@
 //! PortSwigger's http-request-smuggler, Http11Probe, the HTTP Garden's bug list)
 //! sent to the running server.
 
-#[path = "../chapters/support.rs"]
-mod support;
+use crate::support;
 
 mod clients;
 mod exchange;

@@ -4,8 +4,8 @@
 //! and httplint checks each response; tests/judges/strict.py is the script.
 //! Any deviation fails; the snapshot is what they read.
 
-use crate::python;
-use crate::support::Program;
+use crate::judges::python;
+use crate::judges::support::Program;
 
 fn strict(chapter: &str) -> Option<String> {
     if !python::available("strict_parsers", "h11, httptools, httplint") {

@@ -5,8 +5,8 @@
 //! reduced there to accept / reject / either. A page's `/` becomes `/echo`,
 //! the one resource here that takes a body and shows how it was read.
 
-use crate::exchange::{exchange, summary, unescape};
-use crate::support::Program;
+use crate::judges::exchange::{exchange, summary, unescape};
+use crate::judges::support::Program;
 
 pub struct Row {
     page: String,

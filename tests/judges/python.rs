@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 
-use crate::support::WAIT;
+use crate::judges::support::WAIT;
 
 pub const PIP: &str = "python3 -m pip install h11==0.16.0 httptools==0.9.0 httplint==2026.10.4";
 

@@ -7,9 +7,9 @@ use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 
-use crate::exchange::{Exchange, exchange};
-use crate::support::{Program, WAIT};
-use crate::{framing, probe, python};
+use crate::judges::exchange::{Exchange, exchange};
+use crate::judges::support::{Program, WAIT};
+use crate::judges::{framing, probe, python};
 
 /// The server's reading, in requests.py's words: the body of each request it
 /// read whole (its echo on /echo; `?` elsewhere: read, not shown back), then
@@ -93,7 +93,7 @@ fn llhttp_rows() -> Vec<(String, Vec<u8>)> {
             if cols.get(2) != Some(&"request") {
                 return None; // llhttp's lenient modes: not its defaults
             }
-            let mut input = crate::exchange::unescape(cols[cols.len() - 1]);
+            let mut input = crate::judges::exchange::unescape(cols[cols.len() - 1]);
             let lower = input.to_ascii_lowercase();
             let has_host = lower.windows(7).any(|w| w == b"\nhost:");
             if let Some(end) = input.windows(2).position(|w| w == b"\r\n")

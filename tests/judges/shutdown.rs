@@ -1,7 +1,7 @@
 //! Chapter 9's graceful shutdown from outside: a request still arriving when
 //! the shutdown begins is answered, as the last on its connection.
 
-use crate::support::{Client, Program};
+use crate::judges::support::{Client, Program};
 
 /// Ctrl-C to the server listening on `addr`, found by its listener (`ss -p`
 /// names the process); the harness's `interrupt` would wait for the exit.

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 
-use crate::exchange::{End, Exchange, exchange, parallel, summary, unescape};
-use crate::support::Program;
+use crate::judges::exchange::{End, Exchange, exchange, parallel, summary, unescape};
+use crate::judges::support::Program;
 
 /// One row of the data file.
 struct Mutation {

@@ -6,8 +6,7 @@
 //! `[observer]` lines report both ends, each write() and its result, and the close.
 //! Without `node` these tests say so in one line and pass; in CI they must run.
 
-#[path = "../chapters/support.rs"]
-mod support;
+use crate::support;
 
 use std::net::SocketAddr;
 use std::path::Path;

@@ -6,9 +6,9 @@
 //! and each step waits until everything sent is acknowledged, as by the time a
 //! person (or a slow client) takes the next step.
 
-use crate::capture::{FIN, Segment, all_acked, closed};
-use crate::support::{Client, Program};
-use crate::{Wire, sent};
+use crate::wire::capture::{FIN, Segment, all_acked, closed};
+use crate::wire::support::{Client, Program};
+use crate::wire::{Wire, sent};
 
 const CH08: &str = "ch08-persistent";
 
@@ -117,7 +117,9 @@ fn ch08_two_requests_one_connection() {
     );
     let seen = wire.capture.seen();
     assert_eq!(
-        seen.iter().filter(|s| s.has(crate::capture::SYN)).count(),
+        seen.iter()
+            .filter(|s| s.has(crate::wire::capture::SYN))
+            .count(),
         2,
         "one handshake"
     );
@@ -295,7 +297,11 @@ fn ch09_graceful_shutdown() {
     let mut busy = Client::connect(addr);
     server.wait_for("connected");
     wire.wait("the second handshake", |seen| {
-        seen.iter().filter(|s| s.has(crate::capture::SYN)).count() == 4 && all_acked(seen)
+        seen.iter()
+            .filter(|s| s.has(crate::wire::capture::SYN))
+            .count()
+            == 4
+            && all_acked(seen)
     });
     let head = b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n";
     let sent_before = bytes(wire.capture.seen(), true);

@@ -5,7 +5,7 @@ use std::process::Command;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::support::WAIT;
+use crate::wire::support::WAIT;
 
 /// One socket of the scenario's port.
 #[derive(Debug)]
