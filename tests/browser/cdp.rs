@@ -320,8 +320,8 @@ impl Tab {
             tab.call(domain, json!({}));
         }
         // mdBook's print.html calls window.print() once it has loaded: in a headless tab that
-        // starts a real print job, slow, and a page being printed cannot be printed to a PDF
-        // ("Page is already being printed"). Every page's print() only counts its calls.
+        // starts a real print job, slow, and the page is then "already being printed" to any
+        // other print request. Every page's print() only counts its calls.
         tab.call(
             "Page.addScriptToEvaluateOnNewDocument",
             json!({"source": "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"}),
@@ -484,12 +484,6 @@ impl Tab {
         let shot = self.call("Page.captureScreenshot", json!({"format": "png"}));
         base64_decode(shot["data"].as_str().expect("screenshot data"))
     }
-
-    /// A PDF of the page as it prints.
-    pub fn pdf(&mut self) -> Vec<u8> {
-        let pdf = self.call("Page.printToPDF", json!({"printBackground": false}));
-        base64_decode(pdf["data"].as_str().expect("PDF data"))
-    }
 }
 
 impl Drop for Tab {
@@ -531,7 +525,7 @@ fn remove_stale_profiles(scratch: &Path) {
 }
 
 /// Standard base64 (with `=` padding) to bytes: one table lookup per character, since the
-/// tests are built unoptimised and a PDF is megabytes of it.
+/// tests are built with little optimisation and a screenshot is hundreds of kilobytes of it.
 fn base64_decode(text: &str) -> Vec<u8> {
     const INVALID: u8 = 0xff;
     let mut table = [INVALID; 256];
