@@ -469,6 +469,94 @@ fn pipelined_pair() {
     insta::assert_snapshot!("pipelined_server", ports.apply(&server.interrupt().stdout));
 }
 
+/// The server's socket, as the kernel's table shows it: whether a process
+/// still holds it (a socket closed by its process stays in the table,
+/// orphaned, with inode 0, until the kernel has finished the close).
+fn held_by_a_process(local: SocketAddr, peer: SocketAddr) -> Option<bool> {
+    // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
+    let hex = |addr: SocketAddr| match addr.ip() {
+        std::net::IpAddr::V4(ip) => {
+            format!(
+                "{:08X}:{:04X}",
+                u32::from_le_bytes(ip.octets()),
+                addr.port()
+            )
+        }
+        std::net::IpAddr::V6(_) => panic!("held_by_a_process: IPv4 only"),
+    };
+    let (local, peer) = (hex(local), hex(peer));
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
+    table.lines().skip(1).find_map(|line| {
+        // sl local_address rem_address st queues tr retrnsmt uid timeout inode
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(1) != Some(&local.as_str()) || fields.get(2) != Some(&peer.as_str()) {
+            return None;
+        }
+        fields.get(9).map(|inode| *inode != "0")
+    })
+}
+
+/// A request with `Connection: close`, answered whole, nothing read past
+/// it: the server closes at once, without chapter 5's drain, since "A
+/// client that sends a "close" connection option MUST NOT send further
+/// requests on that connection" (RFC 9112 §9.6). Its close(2) sends the
+/// FIN, so once we have read to the end of the stream the server's process
+/// has let go of its socket (with the drain it would hold it until our FIN,
+/// or for up to 2 s). The connection still ends without RST.
+#[test]
+fn a_client_close_is_not_drained() {
+    let (mut server, addr) = Program::server(CHAPTER, &[]);
+    let mut client = Client::connect(addr);
+    client.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let response = client.read_to_end();
+    assert!(
+        response.starts_with(b"HTTP/1.1 200 OK\r\n"),
+        "{}",
+        visible(&response)
+    );
+    let ours = client.stream.local_addr().expect("local address");
+    assert_eq!(
+        held_by_a_process(addr, ours),
+        Some(false),
+        "after its FIN the server still holds its socket: it is draining"
+    );
+    client.shutdown_write();
+    let error = client.closed_error(addr);
+    assert!(error.is_none(), "the connection was reset: {error:?}");
+    server.wait_for("GET / HTTP/1.1 → 200 OK, closing");
+}
+
+/// A client that asks for the close and sends more anyway: the start of
+/// a next request in the same write (one segment on loopback, so the
+/// server's one read takes it with the first), the rest of it after the
+/// server's FIN. Bytes past the request are in the server's buffer, so it
+/// drains as chapter 5 does, and reads the late bytes too: no RST. (Closed
+/// at once, its kernel would answer them with RST, RFC 9293 §3.6.1.)
+#[test]
+fn a_request_after_close_is_drained() {
+    let (mut server, addr) = Program::server(CHAPTER, &[]);
+    let mut client = Client::connect(addr);
+    let first = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    client.write(&[&first[..], b"GET /late HTTP/1.1\r\n"].concat());
+    let response = client.read_to_end();
+    assert!(
+        response.starts_with(b"HTTP/1.1 200 OK\r\n"),
+        "{}",
+        visible(&response)
+    );
+    assert!(
+        response.ends_with(b"</html>\n"),
+        "one whole response, then the FIN"
+    );
+    client.write(b"Host: x\r\n\r\n");
+    // a server that closed at once has reset the connection by now, or
+    // will; either way our socket records it
+    let _ = client.stream.shutdown(std::net::Shutdown::Write);
+    let error = client.closed_error(addr);
+    assert!(error.is_none(), "the connection was reset (RST): {error:?}");
+    server.wait_for("GET / HTTP/1.1 → 200 OK, closing");
+}
+
 /// `curl -T` with `Transfer-Encoding: chunked`: curl asks for 100-continue,
 /// gets it, sends its chunks, and gets them back as chunks. Then a
 /// chunked body by hand, with an extension and a trailer, and a request

@@ -45,6 +45,9 @@ pub struct Connection {
     buf: Vec<u8>,
     config: Config,
     requests: usize,
+    /// The last response answered, whole, a request that carried
+    /// `Connection: close`: the client sends nothing more.
+    client_done: bool,
     /// Who answers, if not this chapter's routes.
     service: Option<Arc<dyn Service>>,
 }
@@ -76,6 +79,7 @@ impl Connection {
             buf: Vec::with_capacity(BUF),
             config,
             requests: 0,
+            client_done: false,
             service: None,
         };
         connection.log(format_args!("connected"));
@@ -237,10 +241,21 @@ impl Connection {
     }
     // ANCHOR_END: read_head
 
-    /// ch05's polite close: our FIN, then drain until the client's (bounded).
+    // ANCHOR: close
+    /// The end of the connection. After the whole answer to a request
+    /// that carried `Connection: close`, with no byte read past it, at
+    /// once: "A client that sends a "close" connection option MUST NOT
+    /// send further requests on that connection" (RFC 9112 §9.6), so
+    /// nothing is left for the kernel to answer our close with RST, and
+    /// dropping the socket (close(2)) sends the FIN. Any other close is
+    /// chapter 5's polite one: our FIN, then drain until the client's.
     pub async fn close(mut self) -> io::Result<()> {
+        if self.client_done && self.buf.is_empty() {
+            return Ok(()); // the stream is dropped here
+        }
         ch05_raw_http::close(&mut self.stream).await
     }
+    // ANCHOR_END: close
 
     // ANCHOR: answer
     /// The route's answer, after reading the body it comes with.
@@ -335,6 +350,7 @@ impl Connection {
             }
             Content::Stream(reader, n) => self.stream(out, reader, n).await?,
         }
+        self.client_done = answer.exchange.client_closes;
         self.log_answer(&answer, status, &response.note, "");
         Ok(persist)
     }
@@ -450,6 +466,7 @@ impl Connection {
             out.extend_from_slice(b"0\r\n\r\n"); // last-chunk, no trailers
         }
         self.send(&out).await?;
+        self.client_done = answer.exchange.client_closes;
         self.log_answer(answer, 200, "", "");
         Ok(answer.persist)
     }

@@ -20,6 +20,9 @@ pub struct Exchange {
     pub head_only: bool,
     /// The client's Connection options let the connection persist.
     pub keep_alive: bool,
+    /// The client sent the "close" option: it sends no more requests on
+    /// this connection (RFC 9112 §9.6).
+    pub client_closes: bool,
     /// `Expect: 100-continue` (HTTP/1.1 only).
     pub expects_continue: bool,
     pub framing: Framing,
@@ -36,11 +39,13 @@ impl Exchange {
             return Err(Rule::BodyTooLarge);
         }
         let expects_continue = expects_continue(request)?;
+        let client_closes = has_option(request, b"close");
         Ok(Exchange {
             line: request_line(request),
             version: request.version,
             head_only: request.method == "HEAD",
-            keep_alive: keep_alive(request),
+            keep_alive: !client_closes && keep_alive(request),
+            client_closes,
             expects_continue,
             framing,
             route: route(request),
@@ -81,21 +86,19 @@ fn host(request: &Request) -> Result<(), Rule> {
 
 // ANCHOR: keep_alive
 /// RFC 9112 §9.3: the "close" option ends the connection after this
-/// response; otherwise HTTP/1.1 persists, and HTTP/1.0 persists only with
-/// the "keep-alive" option. Connection = #connection-option, and options
-/// are case-insensitive (RFC 9110 §7.6.1): `Keep-Alive, TE` counts.
+/// response (`Exchange::new` looks for it first); otherwise HTTP/1.1
+/// persists, and HTTP/1.0 persists only with the "keep-alive" option.
 fn keep_alive(request: &Request) -> bool {
-    let has = |option: &[u8]| {
-        list(request.fields, "connection")
-            .any(|o| o.eq_ignore_ascii_case(option))
-    };
-    if has(b"close") {
-        return false;
-    }
     match request.version {
         Version::Http11 => true,
-        Version::Http10 => has(b"keep-alive"),
+        Version::Http10 => has_option(request, b"keep-alive"),
     }
+}
+
+/// Connection = #connection-option, and options are case-insensitive
+/// (RFC 9110 §7.6.1): `Keep-Alive, TE` has "keep-alive".
+fn has_option(request: &Request, option: &[u8]) -> bool {
+    list(request.fields, "connection").any(|o| o.eq_ignore_ascii_case(option))
 }
 // ANCHOR_END: keep_alive
 
