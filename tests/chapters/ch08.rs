@@ -557,6 +557,36 @@ fn a_request_after_close_is_drained() {
     server.wait_for("GET / HTTP/1.1 → 200 OK, closing");
 }
 
+/// Linux copies TCP_NODELAY from a listening socket to the sockets accept()
+/// makes of it, so `no_delay` sets it once, on the listener, and every
+/// connection has Nagle's algorithm off (for the echo's pieces) without a
+/// setsockopt of its own. Off by default: a listener without it hands out
+/// sockets without it.
+#[test]
+fn accepted_sockets_inherit_nodelay() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local address");
+        let accepted_nodelay = async || {
+            let _client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            let (stream, _) = listener.accept().await.expect("accept");
+            stream.nodelay().expect("read TCP_NODELAY")
+        };
+        assert!(!accepted_nodelay().await, "on by default");
+        ch08_persistent::no_delay(&listener).expect("set TCP_NODELAY on the listener");
+        assert!(
+            accepted_nodelay().await,
+            "the accepted socket did not get it"
+        );
+    });
+}
+
 /// `curl -T` with `Transfer-Encoding: chunked`: curl asks for 100-continue,
 /// gets it, sends its chunks, and gets them back as chunks. Then a
 /// chunked body by hand, with an extension and a trailer, and a request

@@ -69,10 +69,7 @@ enum Piece {
 
 impl Connection {
     pub fn new(stream: TcpStream, peer: SocketAddr, config: Config) -> Self {
-        // an echo goes out in pieces as they come: let none of them wait
-        // for the ACK of the one before (Nagle's algorithm). Only a socket
-        // that is already gone can refuse, and its next write will say so.
-        let _ = stream.set_nodelay(true);
+        // TCP_NODELAY came from the listener (`no_delay`), in accept()
         let connection = Connection {
             stream,
             peer,

@@ -31,7 +31,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 
 pub use ch07_request_parser::{Limits, Request, Version};
 pub use connection::Connection;
@@ -97,6 +97,17 @@ pub enum Persist {
     Close,
 }
 // ANCHOR_END: next
+
+// ANCHOR: no_delay
+/// Turns Nagle's algorithm off for every connection `listener` accepts. An
+/// echo goes out in pieces as they come, and none of them may wait for the
+/// ACK of the one before. Linux copies TCP_NODELAY from a listening socket
+/// to each socket accept() makes of it (tests/chapters/ch08.rs checks), so
+/// one setsockopt here spares one per connection.
+pub fn no_delay(listener: &TcpListener) -> io::Result<()> {
+    socket2::SockRef::from(listener).set_tcp_nodelay(true)
+}
+// ANCHOR_END: no_delay
 
 // ANCHOR: handle_connection
 /// Requests one after the other until the client closes, goes quiet, or a

@@ -30,6 +30,10 @@ async fn main() {
             std::process::exit(1);
         }
     };
+    // once for every connection: accept() copies it
+    if let Err(err) = ch08_persistent::no_delay(&listener) {
+        eprintln!("{PROGRAM}: cannot set TCP_NODELAY: {err}");
+    }
     ch01_raw_server::serve(PROGRAM, listener, move |stream, peer| {
         ch08_persistent::handle_connection(stream, peer, config)
     })

@@ -109,6 +109,11 @@ pub async fn run_with<C, S>(
     C: Fn(TcpStream, SocketAddr, ch08_persistent::Config) -> Connection,
     S: Display,
 {
+    // once for every connection (accept() copies it); without it only an
+    // echo's pieces would be slower
+    if let Err(err) = ch08_persistent::no_delay(&listener) {
+        say!("{PROGRAM}: cannot set TCP_NODELAY: {err}");
+    }
     let quiet = config.connection.quiet;
     let max = config.max_connections.get();
     let closing = CancellationToken::new();
