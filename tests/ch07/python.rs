@@ -3,6 +3,7 @@
 //! generated heads. Needs `python3 -m pip install h11==0.16.0 httptools==0.9.0`;
 //! without them the test says so in one line and passes (fails with CI set).
 
+use crate::support::python3;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -53,7 +54,7 @@ for line in sys.stdin:
 /// Runs the judges on `inputs`: their versions, then one answer pair per input.
 /// None when python3, h11 or httptools is missing.
 fn run_judges(inputs: &[Vec<u8>]) -> Option<(String, Vec<(String, String)>)> {
-    let mut child = Command::new("python3")
+    let mut child = Command::new(python3())
         .args(["-c", JUDGES])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

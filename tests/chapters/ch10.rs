@@ -6,6 +6,7 @@
 //! read right, and a table of malformed responses it must refuse, each
 //! with its one line. Then a server that closes an idle connection.
 
+use crate::support::python3;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::{Command, Stdio};
@@ -270,7 +271,7 @@ fn chapter_5_and_the_seed() {
 /// Starts Python's http.server on port 0 in `dir` (`None` where Python is
 /// missing, except in CI); its first stdout line names the port.
 fn python(dir: &std::path::Path, args: &[&str]) -> Option<(Program, SocketAddr)> {
-    if Command::new("python3").arg("--version").output().is_err() {
+    if Command::new(python3()).arg("--version").output().is_err() {
         assert!(
             std::env::var_os("CI").is_none(),
             "python3 is required in CI"
@@ -278,7 +279,7 @@ fn python(dir: &std::path::Path, args: &[&str]) -> Option<(Program, SocketAddr)>
         eprintln!("skipped: python3 is not installed");
         return None;
     }
-    let mut command = Command::new("python3");
+    let mut command = Command::new(python3());
     command
         .args(["-u", "-m", "http.server", "--bind", "127.0.0.1"])
         .arg("--directory")

@@ -85,6 +85,23 @@ fn build_every_chapter() -> bool {
         .is_ok_and(|status| status.success())
 }
 
+/// The Python interpreter `python3` on the PATH runs, as a path (asked once: a version
+/// manager's `python3` is a shell script that costs more to start than Python itself), or
+/// plain `python3` when it cannot say.
+pub fn python3() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        Command::new("python3")
+            .args(["-c", "import sys; print(sys.executable)"])
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+            .filter(|path| path.is_file())
+            .unwrap_or_else(|| PathBuf::from("python3"))
+    })
+}
+
 /// `target/<profile>`: this test runs as `target/<profile>/deps/<suite>-<hash>`.
 fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");

@@ -3,6 +3,7 @@
 //! h11==0.16.0, httptools==0.9.0 and httplint==2026.10.4 from PyPI; without
 //! them a test says so in one line and passes, except in CI.
 
+use crate::judges::support::python3;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::{Command, Output, Stdio};
@@ -14,7 +15,7 @@ pub const PIP: &str = "python3 -m pip install h11==0.16.0 httptools==0.9.0 httpl
 
 /// Whether python3 can import `modules`; in CI it must.
 pub fn available(test: &str, modules: &str) -> bool {
-    let works = Command::new("python3")
+    let works = Command::new(python3())
         .args(["-c", &format!("import {modules}")])
         .stderr(Stdio::null())
         .status()
@@ -34,7 +35,7 @@ pub fn available(test: &str, modules: &str) -> bool {
 /// Runs `tests/judges/{script}` with the server's address; its output, within [`WAIT`].
 pub fn run(script: &str, addr: SocketAddr) -> Output {
     let path = format!("{}/tests/judges/{script}", env!("CARGO_MANIFEST_DIR"));
-    let child = Command::new("python3")
+    let child = Command::new(python3())
         .arg(&path)
         .arg(addr.ip().to_string())
         .arg(addr.port().to_string())

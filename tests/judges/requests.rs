@@ -3,6 +3,7 @@
 //! each read are set beside the server's (tests/judges/requests.py). The
 //! snapshot lists where they differ, each difference reviewed.
 
+use crate::judges::support::python3;
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -109,7 +110,7 @@ fn llhttp_rows() -> Vec<(String, Vec<u8>)> {
 
 fn judges(inputs: &[Vec<u8>]) -> (String, Vec<(String, String)>) {
     let path = format!("{}/tests/judges/requests.py", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("python3")
+    let mut child = Command::new(python3())
         .arg(&path)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
