@@ -7,6 +7,7 @@
 //! ch07-request-parser`) and against the reader's (`cargo test -p
 //! ex07-request-parser`): each test target calls its crate `subject`.
 
+#[path = "../../../ch06-framing/tests/checks/report.rs"]
 mod report;
 
 use std::fmt;

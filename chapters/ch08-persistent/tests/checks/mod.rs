@@ -10,6 +10,7 @@
 
 mod chunked;
 mod framing;
+#[path = "../../../ch06-framing/tests/checks/report.rs"]
 mod report;
 
 use report::Section;

@@ -12,6 +12,7 @@
 //! in the code under test ends the check at once with one line.
 
 mod limit;
+#[path = "../../../ch06-framing/tests/checks/report.rs"]
 mod report;
 mod shutdown;
 

@@ -12,6 +12,7 @@
 mod conditional;
 mod path;
 mod range;
+#[path = "../../../ch06-framing/tests/checks/report.rs"]
 mod report;
 
 use report::Section;
