@@ -72,7 +72,7 @@ fn fed(input: &[u8], pieces: impl Iterator<Item = usize>, config: &Config) -> Ou
                     Ok(Parsed::Partial) => break,
                     Err(error) => return Outcome::Head(error.rule),
                     Ok(Parsed::Complete(request)) => {
-                        (request.used, Exchange::new(&request, config.max_body))
+                        (request.used, Exchange::new(&request, config))
                     }
                 };
                 let (used, exchange) = exchange;
@@ -879,17 +879,22 @@ fn refused_requests() {
 /// §9.3.2), whether chapter 7's parser or this chapter refused it.
 #[test]
 fn a_refused_head_has_no_content() {
-    let (_server, addr) = Program::server(CHAPTER, &[]);
-    for request in [
-        &b"HEAD /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"[..],
-        b"HEAD / HTTP/1.1\r\nHost : a\r\n\r\n",
-    ] {
-        let mut client = Client::connect(addr);
-        client.write(request);
-        let response = String::from_utf8_lossy(&client.read_to_end()).to_string();
-        assert!(response.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{response}");
-        assert!(response.contains("\r\nContent-Length: "), "{response}");
-        assert!(response.ends_with("\r\nConnection: close\r\n\r\n"), "{response}");
+    // with --quiet too, where the exchange keeps no request-line
+    for args in [&[][..], &["--quiet"]] {
+        let (_server, addr) = Program::server(CHAPTER, args);
+        for request in [
+            &b"HEAD /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"[..],
+            b"HEAD / HTTP/1.1\r\nHost : a\r\n\r\n",
+            // refused in the body, after the head was checked
+            b"HEAD / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        ] {
+            let mut client = Client::connect(addr);
+            client.write(request);
+            let response = String::from_utf8_lossy(&client.read_to_end()).to_string();
+            assert!(response.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{response}");
+            assert!(response.contains("\r\nContent-Length: "), "{response}");
+            assert!(response.ends_with("\r\nConnection: close\r\n\r\n"), "{response}");
+        }
     }
 }
 

@@ -177,7 +177,8 @@ impl Connection {
                 self.answer(exchange, served, &closing).await
             }
             Err((line, rule)) => {
-                self.refuse(Some(&line), rule.status(), rule.text()).await
+                let request = Some((line.as_str(), line.starts_with("HEAD ")));
+                self.refuse(request, rule.status(), rule.text()).await
             }
         }
     }
@@ -195,7 +196,7 @@ impl Connection {
         else {
             return None;
         };
-        let checked = match Exchange::new(&request, self.config.max_body) {
+        let checked = match Exchange::new(&request, &self.config) {
             Ok(exchange) => {
                 let service = self.service.as_ref();
                 let served = service.map(|service| service.respond(&request));
@@ -369,8 +370,8 @@ impl Connection {
                     return refused.await.map(Some);
                 }
                 Piece::Cut(status, text) => {
-                    let line = Some(answer.exchange.line.as_str());
-                    return self.refuse(line, status, &text).await.map(Some);
+                    let request = Some(answer.exchange.refused());
+                    return self.refuse(request, status, &text).await.map(Some);
                 }
             }
         }
@@ -440,8 +441,8 @@ impl Connection {
                     return self.refuse_rule(&answer.exchange, rule).await;
                 }
                 Piece::Cut(status, text) if !started => {
-                    let line = Some(answer.exchange.line.as_str());
-                    return self.refuse(line, status, &text).await;
+                    let request = Some(answer.exchange.refused());
+                    return self.refuse(request, status, &text).await;
                 }
                 Piece::Broke(rule) => return self.cut(&answer, rule.text()),
                 Piece::Cut(_, text) => return self.cut(&answer, &text),
@@ -522,16 +523,17 @@ impl Connection {
         exchange: &Exchange,
         rule: Rule,
     ) -> io::Result<Persist> {
-        self.refuse(Some(&exchange.line), rule.status(), rule.text())
+        self.refuse(Some(exchange.refused()), rule.status(), rule.text())
             .await
     }
 
     /// An error response, then the end of the connection: after a framing
     /// error we cannot know where a next request would start (RFC 9112
-    /// §6.3, §11.2), so every error closes.
+    /// §6.3, §11.2), so every error closes. `request`: its request-line
+    /// and whether it is HEAD, if its head was read whole.
     async fn refuse(
         &mut self,
-        request_line: Option<&str>,
+        request: Option<(&str, bool)>,
         status: u16,
         text: &str,
     ) -> io::Result<Persist> {
@@ -541,16 +543,16 @@ impl Connection {
         let version = ch07_request_parser::Version::Http11;
         let mut response = head(status, TEXT, length, Persist::Close, version);
         // RFC 9110 §9.3.2: no content for HEAD, not even in an error
-        let head_only = match request_line {
-            Some(line) => line.starts_with("HEAD "),
+        let head_only = match request {
+            Some((_, head_only)) => head_only,
             None => skip_empty_lines_of(&self.buf).starts_with(b"HEAD "),
         };
         if !head_only {
             response.extend_from_slice(body.as_bytes());
         }
         self.send(&response).await?;
-        match request_line {
-            Some(line) => {
+        match request {
+            Some((line, _)) => {
                 self.log(format_args!("{line} → {status} {reason}: {text}"))
             }
             None => self.log(format_args!("{status} {reason}: {text}")),

@@ -5,6 +5,7 @@
 
 use ch07_request_parser::{Form, Request, Version};
 
+use crate::Config;
 use crate::framing::{Framing, framing, list};
 use crate::routes::{Route, route};
 use crate::rules::Rule;
@@ -13,7 +14,8 @@ use crate::rules::Rule;
 /// What the connection keeps of a request head once its bytes are gone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exchange {
-    /// `GET / HTTP/1.1`: the request-line, for the log.
+    /// `GET / HTTP/1.1`: the request-line, for the log; empty with
+    /// `--quiet`, which logs nothing.
     pub line: String,
     pub version: Version,
     /// HEAD: the same fields as GET, no body (RFC 9110 §9.3.2).
@@ -31,17 +33,20 @@ pub struct Exchange {
 
 impl Exchange {
     /// The checks, in order; the first rule broken is the answer.
-    pub fn new(request: &Request, max_body: u64) -> Result<Exchange, Rule> {
+    pub fn new(request: &Request, config: &Config) -> Result<Exchange, Rule> {
         host(request)?;
         let framing = framing(request)?;
-        if matches!(framing, Framing::Length(n) if n > max_body) {
+        if matches!(framing, Framing::Length(n) if n > config.max_body) {
             // refused before reading it, and without a 100 Continue
             return Err(Rule::BodyTooLarge);
         }
         let expects_continue = expects_continue(request)?;
         let client_closes = has_option(request, b"close");
         Ok(Exchange {
-            line: request_line(request),
+            line: match config.quiet {
+                true => String::new(), // not made for every request in vain
+                false => request_line(request),
+            },
             version: request.version,
             head_only: request.method == "HEAD",
             keep_alive: !client_closes && keep_alive(request),
@@ -50,6 +55,12 @@ impl Exchange {
             framing,
             route: route(request),
         })
+    }
+
+    /// What an error response needs of the request: its request-line
+    /// (for the log) and whether it is HEAD (no content, not even then).
+    pub fn refused(&self) -> (&str, bool) {
+        (&self.line, self.head_only)
     }
 }
 // ANCHOR_END: exchange
