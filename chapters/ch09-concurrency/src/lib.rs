@@ -215,6 +215,10 @@ async fn requests(
     closing: &CancellationToken,
     quiet: bool,
 ) -> io::Result<()> {
+    // made once: a new one for every request would join and leave the
+    // token's list of waiters each time
+    let cancelled = closing.cancelled();
+    tokio::pin!(cancelled);
     loop {
         let next = tokio::select! {
             // a request already buffered or arriving wins: it is answered,
@@ -222,7 +226,7 @@ async fn requests(
             biased;
             // cancel-safe: dropped, it only leaves bytes in the buffer
             next = connection.wait_for_request() => next?,
-            () = closing.cancelled() => {
+            () = &mut cancelled => {
                 if !quiet {
                     let peer = connection.peer();
                     say!("{peer}: idle at shutdown, closing");
