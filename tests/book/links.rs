@@ -4,17 +4,26 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use tcp_http_book::other_language;
 
 use crate::book::html::{Page, parse};
 use crate::book::support::{languages, pages, site};
 
-fn parsed(language: &str) -> BTreeMap<String, Page> {
-    pages(language)
-        .into_iter()
-        .map(|(path, file)| (path, parse(&fs::read_to_string(file).unwrap())))
-        .collect()
+/// Every page of a language, parsed once for all the checks here.
+fn parsed(language: &str) -> &'static BTreeMap<String, Page> {
+    static PARSED: OnceLock<[BTreeMap<String, Page>; 2]> = OnceLock::new();
+    let all = PARSED.get_or_init(|| {
+        languages().map(|language| {
+            pages(language)
+                .into_iter()
+                .map(|(path, file)| (path, parse(&fs::read_to_string(file).unwrap())))
+                .collect()
+        })
+    });
+    let index = languages().iter().position(|l| *l == language).unwrap();
+    &all[index]
 }
 
 /// `dir` + a relative `href` path, `..` resolved.
@@ -59,7 +68,7 @@ fn every_internal_link_and_anchor_resolves() {
     let mut all = Vec::new();
     for language in languages() {
         for (path, page) in parsed(language) {
-            let file = site.join(language).join(&path);
+            let file = site.join(language).join(path);
             ids.insert(file.clone(), page.ids.iter().cloned().collect());
             all.push((file, path, page));
         }
@@ -67,7 +76,7 @@ fn every_internal_link_and_anchor_resolves() {
     let mut problems = Vec::new();
     for (file, path, page) in &all {
         // 404.html is served from the site root by a web server; its links are absolute
-        if path == "404.html" {
+        if *path == "404.html" {
             continue;
         }
         for (tag, link) in &page.links {
@@ -121,7 +130,7 @@ fn both_languages_have_the_same_pages_and_heading_ids() {
     let ko = parsed(source);
     let en = parsed(translation);
     assert_eq!(ko.keys().collect::<Vec<_>>(), en.keys().collect::<Vec<_>>());
-    for (path, page) in &ko {
+    for (path, page) in ko {
         assert_eq!(
             page.heading_ids, en[path].heading_ids,
             "{path}: heading ids differ"
@@ -159,11 +168,11 @@ fn every_page_switches_to_the_same_page_in_the_other_language() {
                 );
                 continue;
             }
-            let file = site.join(language).join(&path);
+            let file = site.join(language).join(path);
             let target = resolve(file.parent().unwrap(), href);
             assert_eq!(
                 target,
-                site.join(other).join(&path),
+                site.join(other).join(path),
                 "{language}/{path}: switch is {href}"
             );
             assert!(target.is_file(), "{language}/{path}: {href} does not exist");
@@ -192,7 +201,7 @@ fn every_page_loads_the_scripts_and_styles_print_html_loads() {
                 && print.iter().any(|(tag, _)| tag == "link"),
             "{language}/print.html: no script or style sheet: {print:?}"
         );
-        for (path, page) in &pages {
+        for (path, page) in pages {
             if path != "toc.html" {
                 assert_eq!(
                     theme(page),
