@@ -4,7 +4,7 @@
 //! when it has them; and the fuzzer's regression inputs, replayed on stable.
 
 mod differential;
-mod judge;
+pub mod judge;
 mod python;
 mod regressions;
 mod suites;

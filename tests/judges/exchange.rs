@@ -188,49 +188,9 @@ fn dechunk(mut bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
     }
 }
 
-/// Bytes as the data files write them: `\r` `\n` `\t` `\\` `\xHH`.
-pub fn escape(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for &b in bytes {
-        match b {
-            b'\\' => out.push_str("\\\\"),
-            b'\r' => out.push_str("\\r"),
-            b'\n' => out.push_str("\\n"),
-            b'\t' => out.push_str("\\t"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\x{b:02x}")),
-        }
-    }
-    out
-}
-
-/// The reverse of [`escape`].
-pub fn unescape(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            match bytes[i + 1] {
-                b'r' => out.push(b'\r'),
-                b'n' => out.push(b'\n'),
-                b't' => out.push(b'\t'),
-                b'\\' => out.push(b'\\'),
-                b'x' if i + 3 < bytes.len() => {
-                    let hex = std::str::from_utf8(&bytes[i + 2..i + 4]).unwrap_or("");
-                    out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
-                    i += 2;
-                }
-                other => out.extend_from_slice(&[b'\\', other]),
-            }
-            i += 2;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
+/// Bytes as the data files write them (`\r` `\n` `\t` `\\` `\xHH`), and back: the same
+/// escapes as chapter 7's judges write.
+pub use crate::parser::judge::{escape, unescape};
 
 /// One line for an exchange: each response's status, its body when short
 /// (`"…"`) or its length (`[N bytes]`), or `cut short` when the connection
