@@ -3,26 +3,6 @@
 
 use crate::judges::support::{Client, Program};
 
-/// Ctrl-C to the server listening on `addr`, found by its listener (`ss -p`
-/// names the process); the harness's `interrupt` would wait for the exit.
-pub fn ctrl_c(addr: std::net::SocketAddr) {
-    let ss = std::process::Command::new("ss")
-        .args(["-ltnpH", &format!("sport = :{}", addr.port())])
-        .output()
-        .expect("run ss");
-    let text = String::from_utf8_lossy(&ss.stdout);
-    let pid = text
-        .split("pid=")
-        .nth(1)
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .unwrap_or_else(|| panic!("no process listens on {addr}: {text:?}"));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", pid])
-        .status()
-        .expect("run kill");
-    assert!(sent.success(), "kill -INT {pid}");
-}
-
 /// A request whose head is still arriving at Ctrl-C is answered, and that
 /// answer is the connection's last: it says `Connection: close` (RFC 9112
 /// §9.6; issue 11: "the `Connection: close` on the last response"). Finding
@@ -36,7 +16,7 @@ fn the_last_answer_says_close() {
     // a second, idle connection: its line says the shutdown has reached the connections
     let _idle = Client::connect(addr);
     server.wait_for("connected");
-    ctrl_c(addr);
+    server.send_signal("-INT"); // Ctrl-C; the server goes on shutting down
     server.wait_for("idle at shutdown");
     busy.write(b"\r\n");
     let answer = String::from_utf8_lossy(&busy.read_to_end()).into_owned();

@@ -207,27 +207,6 @@ fn servers_in_order(wire: &mut Wire) {
     }
 }
 
-/// Ctrl-C to the server listening on `addr`, found by its listener (`ss -p`
-/// names the process): the harness's `interrupt` waits for the exit, and
-/// here the test goes on talking to the server while it shuts down.
-fn ctrl_c(addr: std::net::SocketAddr) {
-    let ss = std::process::Command::new("ss")
-        .args(["-ltnpH", &format!("sport = :{}", addr.port())])
-        .output()
-        .expect("run ss");
-    let text = String::from_utf8_lossy(&ss.stdout);
-    let pid = text
-        .split("pid=")
-        .nth(1)
-        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
-        .unwrap_or_else(|| panic!("no process listens on {addr}: {text:?}"));
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", pid])
-        .status()
-        .expect("run kill");
-    assert!(sent.success(), "kill -INT {pid}");
-}
-
 /// A slowloris client: the start of a head, in two segments, then nothing;
 /// at the head deadline (`--head-timeout`) the server answers 408 and
 /// closes, and the client reads the answer and closes too. The server is
@@ -314,7 +293,7 @@ fn ch09_graceful_shutdown() {
     wire.states();
     servers_in_order(&mut wire);
 
-    ctrl_c(addr);
+    server.send_signal("-INT"); // Ctrl-C; the server goes on shutting down
     server.wait_for("shutting down");
     server.wait_for("idle at shutdown");
     wire.wait("the idle connection's FIN and its ACK", |seen| {
