@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use ch01_raw_server::bytes;
 use ch07_request_parser::{Head, Parsed, parse, read_head};
+use std::pin::Pin;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, Sleep, sleep_until, timeout};
 
 use crate::body::Body;
 use crate::chunked::Step;
@@ -48,6 +49,8 @@ pub struct Connection {
     /// The last response answered, whole, a request that carried
     /// `Connection: close`: the client sends nothing more.
     client_done: bool,
+    /// The idle timer between requests, made at the first wait, then reset.
+    idle: Option<Pin<Box<Sleep>>>,
     /// Who answers, if not this chapter's routes.
     service: Option<Arc<dyn Service>>,
 }
@@ -77,6 +80,7 @@ impl Connection {
             config,
             requests: 0,
             client_done: false,
+            idle: None,
             service: None,
         };
         connection.log(format_args!("connected"));
@@ -117,18 +121,32 @@ impl Connection {
             if !self.buf.is_empty() && self.buf != b"\r" {
                 return Ok(Next::Request);
             }
+            // one timer per connection, reset for every wait: a new one
+            // for every request would be set up and torn down each time
+            let timer = match &mut self.idle {
+                Some(timer) => {
+                    timer.as_mut().reset(deadline);
+                    timer
+                }
+                None => self.idle.insert(Box::pin(sleep_until(deadline))),
+            };
             let read = self.stream.read_buf(&mut self.buf);
-            match timeout_at(deadline, read).await {
-                Ok(Err(err)) => return Err(err),
-                Ok(Ok(n)) if n > 0 => {}
-                Ok(Ok(_)) => {
+            let read = tokio::select! {
+                biased; // a read that is ready never starts the timer
+                read = read => Some(read),
+                () = timer.as_mut() => None,
+            };
+            match read {
+                Some(Err(err)) => return Err(err),
+                Some(Ok(n)) if n > 0 => {}
+                Some(Ok(_)) => {
                     let served = requests(self.requests);
                     self.log(format_args!(
                         "closed by the client after {served}"
                     ));
                     return Ok(Next::Closed);
                 }
-                Err(_) => {
+                None => {
                     let idle = humantime::format_duration(idle);
                     self.log(format_args!("idle for {idle}, closing"));
                     return Ok(Next::TimedOut);
