@@ -15,15 +15,17 @@ mod report;
 
 use report::Section;
 
+const PAGE: &str = "book/ch08-persistent.md";
+
 const FRAMING: Section = Section {
-    page: "ch08-persistent.md",
+    page: PAGE,
     ko: "본문은 어디서 끝나나: 프레이밍",
     en: "Where a body ends: framing",
     id: "framing",
 };
 
 const CHUNKED: Section = Section {
-    page: "ch08-persistent.md",
+    page: PAGE,
     ko: "청크 디코더",
     en: "The chunked decoder",
     id: "chunked",

@@ -34,22 +34,24 @@ use tokio::task::JoinHandle;
 
 use report::{Section, fail, panicked};
 
+const PAGE: &str = "book/ch09-concurrency.md";
+
 const ACCEPT_LOOP: Section = Section {
-    page: "ch09-concurrency.md",
+    page: PAGE,
     ko: "연결 한도 아래의 accept 루프",
     en: "The accept loop under a connection limit",
     id: "accept-loop",
 };
 
 const SERVE: Section = Section {
-    page: "ch09-concurrency.md",
+    page: PAGE,
     ko: "연결마다 태스크 하나",
     en: "A task per connection",
     id: "serve",
 };
 
 const SHUTDOWN: Section = Section {
-    page: "ch09-concurrency.md",
+    page: PAGE,
     ko: "정상 종료",
     en: "Graceful shutdown",
     id: "graceful-shutdown",

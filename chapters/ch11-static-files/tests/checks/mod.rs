@@ -17,29 +17,31 @@ mod report;
 
 use report::Section;
 
+const PAGE: &str = "book/ch11-static-files.md";
+
 const RESOLVE: Section = Section {
-    page: "ch11-static-files.md",
+    page: PAGE,
     ko: "요청 대상에서 파일까지",
     en: "From a request-target to a file",
     id: "resolve",
 };
 
 const SEGMENT: Section = Section {
-    page: "ch11-static-files.md",
+    page: PAGE,
     ko: "세그먼트 하나",
     en: "One segment",
     id: "segment",
 };
 
 const PRECONDITIONS: Section = Section {
-    page: "ch11-static-files.md",
+    page: PAGE,
     ko: "사전 조건의 순서",
     en: "The preconditions, in order",
     id: "preconditions",
 };
 
 const RANGE: Section = Section {
-    page: "ch11-static-files.md",
+    page: PAGE,
     ko: "범위 요청",
     en: "Range requests",
     id: "range",
