@@ -39,7 +39,7 @@ fn the_korean_book() {
         &format!("{url} → {target}"),
         &chapters,
     ));
-    // (search: Korean in korean_search_link_on_a_first_visit, English in
+    // (search: Korean in a_first_visit_and_a_reload, English in
     // book_works_from_file_urls; every load of an index costs more than a page)
     assert!(
         broken.is_empty(),
@@ -49,7 +49,10 @@ fn the_korean_book() {
     );
 }
 
-/// The English book's print.html, as the Korean one's: every chapter's content read.
+/// The English book's print.html on a phone's screen: every chapter's English text, tables,
+/// diagrams and listings laid out with nothing failing to load, nothing requested from outside
+/// and nothing wider than the screen. Its scripts (the same files as the Korean book's) run in
+/// `the_korean_book`, on print.html and on the English page its switch lands on.
 #[test]
 fn the_english_book() {
     let Some(mut browser) = Browser::launch() else {
@@ -72,10 +75,22 @@ fn the_english_book() {
 fn print_html(browser: &mut Tab, language: &str) -> Vec<String> {
     browser.viewport(375, 812, true);
     let url = format!("{}/{language}/print.html", origin());
+    // the English print.html is read without its scripts: they are the Korean one's files
+    // (`book::links`), run there and on the English chapter page, and laying out the
+    // highlighted listings and the search bar again cost ~0.9 s of CPU
+    let scripts = language == "ko";
+    if !scripts {
+        browser.call(
+            "Emulation.setScriptExecutionDisabled",
+            json!({"value": true}),
+        );
+    }
     assert_eq!(browser.open(&url), None, "{url}");
     let broken = loaded(browser, &url);
-    code_blocks_and_transcripts_render(browser, &url);
-    print_page_has_every_chapter(browser, language, &url);
+    if scripts {
+        code_blocks_and_transcripts_render(browser, &url);
+        print_page_has_every_chapter(browser, language, &url);
+    }
     broken
 }
 
@@ -277,7 +292,7 @@ fn wider_than_a_phone(browser: &mut Tab) -> Option<String> {
 }
 
 /// On the loaded `print.html`: every chapter is there and shown when printing (sidebar and
-/// menus hidden; Korean), and the page asked to be printed by itself once loaded. (No PDF: Chromium's
+/// menus hidden), and the page asked to be printed by itself once loaded. (No PDF: Chromium's
 /// printToPDF of the 500-page book cost 2 s of CPU, a fifth of the browser's share of the whole
 /// `cargo test`, and showed nothing the print layout checked here does not.) The tab then leaves the page for
 /// about:blank before it stops emulating print: switching back on the page would lay its
@@ -301,13 +316,7 @@ fn print_page_has_every_chapter(browser: &mut Tab, language: &str, url: &str) {
         "window.printCalls === 1",
         "print.html's own call of print()",
     );
-    // laid out for print once, from the Korean source: laying the 500 pages out again costs
-    // ~0.5 s of CPU, and the English print.html loads the same style sheets (`book::links`);
-    // there every chapter's heading is checked as shown on screen
-    let print = language == "ko";
-    if print {
-        browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
-    }
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
     let shown = browser.eval(
         "[...document.querySelectorAll('main h1')].filter(h => h.getClientRects().length > 0).map(h => h.innerText.trim())",
     );
@@ -317,14 +326,12 @@ fn print_page_has_every_chapter(browser: &mut Tab, language: &str, url: &str) {
             "{url}: {title} is not printed; printed: {shown}"
         );
     }
-    if print {
-        let sidebar = browser.eval(
-            "(() => { const s = document.getElementById('mdbook-sidebar'); return !s || s.getClientRects().length === 0 || getComputedStyle(s).display === 'none' || getComputedStyle(s).visibility === 'hidden'; })()",
-        );
-        assert_eq!(sidebar, json!(true), "{url}: the sidebar is printed");
-        assert_eq!(browser.open("about:blank"), None, "about:blank");
-        browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
-    }
+    let sidebar = browser.eval(
+        "(() => { const s = document.getElementById('mdbook-sidebar'); return !s || s.getClientRects().length === 0 || getComputedStyle(s).display === 'none' || getComputedStyle(s).visibility === 'hidden'; })()",
+    );
+    assert_eq!(sidebar, json!(true), "{url}: the sidebar is printed");
+    assert_eq!(browser.open("about:blank"), None, "about:blank");
+    browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }
 
 /// Opened from disk (`file://`, what `cargo run` prints) the book works too: the switch lands
@@ -352,18 +359,21 @@ fn book_works_from_file_urls() {
     search_finds_its_chapters(&mut browser, &origin, "en");
 }
 
-/// A search link (`index.html?search=핸드셰이크`) opened on a first visit finds something,
-/// and typed Korean searches find exactly their chapters. On a first visit mdBook's searcher
-/// fetches the index while the page's later scripts are still loading. The Korean trimmer
-/// is therefore also installed by searchindex.js itself (src/search.rs); before that, the
-/// index could be built with mdBook's ASCII trimmer and a Korean query found nothing.
+/// A first visit, in a browser context of its own (an empty cache, as a new reader's): a search
+/// link (`index.html?search=핸드셰이크`) finds something, and typed Korean searches find exactly
+/// their chapters. On a first visit mdBook's searcher fetches the index while the page's later
+/// scripts are still loading; the Korean trimmer is therefore also installed by searchindex.js
+/// itself (src/search.rs): before that, the index could be built with mdBook's ASCII trimmer and
+/// a Korean query found nothing. Then `/` leads to the Korean book (`target/book/index.html`, a
+/// refresh to `ko/`), and a reload costs no second copy: chapter 11's server answers the page
+/// and everything it loads `304 Not Modified` (the browser revalidates: `Cache-Control:
+/// no-cache`, with `If-None-Match` and `If-Modified-Since` from the first answer's `ETag` and
+/// `Last-Modified`).
 #[test]
-fn korean_search_link_on_a_first_visit() {
-    let Some(mut browser) = Browser::launch() else {
+fn a_first_visit_and_a_reload() {
+    let Some(mut browser) = Browser::launch_alone() else {
         return;
     };
-    // a first visit: nothing from the other tests' visits in the browser's cache
-    browser.call("Network.setCacheDisabled", json!({"cacheDisabled": true}));
     let url = format!(
         "{}/ko/index.html?search=%ED%95%B8%EB%93%9C%EC%85%B0%EC%9D%B4%ED%81%AC",
         origin()
@@ -383,17 +393,7 @@ fn korean_search_link_on_a_first_visit() {
     );
     // then typed, on the same page: a stem and an inflected word find their chapters
     search_finds_its_chapters(&mut browser, origin(), "ko");
-}
 
-/// `/` leads to the Korean book (`target/book/index.html`, a refresh to `ko/`), and a reload
-/// costs no second copy: chapter 11's server answers the page and everything it loads `304 Not
-/// Modified` (the browser revalidates: `Cache-Control: no-cache`, with `If-None-Match` and
-/// `If-Modified-Since` from the first answer's `ETag` and `Last-Modified`).
-#[test]
-fn root_leads_to_korean_and_a_reload_is_not_modified() {
-    let Some(mut browser) = Browser::launch_alone() else {
-        return;
-    };
     let origin = origin();
     let korean = format!("{origin}/ko/");
     assert_eq!(browser.open(&format!("{origin}/")), None, "{origin}/");
