@@ -15,7 +15,7 @@ use ch08_persistent::framing::Framing;
 use ch08_persistent::request::Exchange;
 use ch08_persistent::{Config, Rule};
 
-use crate::support::{Client, Normalizer, Program, curl, visible};
+use crate::support::{Client, Normalizer, Program, curl, tcp_socket, visible};
 
 const CHAPTER: &str = "ch08-persistent";
 
@@ -473,27 +473,7 @@ fn pipelined_pair() {
 /// still holds it (a socket closed by its process stays in the table,
 /// orphaned, with inode 0, until the kernel has finished the close).
 fn held_by_a_process(local: SocketAddr, peer: SocketAddr) -> Option<bool> {
-    // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
-    let hex = |addr: SocketAddr| match addr.ip() {
-        std::net::IpAddr::V4(ip) => {
-            format!(
-                "{:08X}:{:04X}",
-                u32::from_le_bytes(ip.octets()),
-                addr.port()
-            )
-        }
-        std::net::IpAddr::V6(_) => panic!("held_by_a_process: IPv4 only"),
-    };
-    let (local, peer) = (hex(local), hex(peer));
-    let table = std::fs::read_to_string("/proc/net/tcp").expect("read /proc/net/tcp");
-    table.lines().skip(1).find_map(|line| {
-        // sl local_address rem_address st queues tr retrnsmt uid timeout inode
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.get(1) != Some(&local.as_str()) || fields.get(2) != Some(&peer.as_str()) {
-            return None;
-        }
-        fields.get(9).map(|inode| *inode != "0")
-    })
+    tcp_socket(local, peer).map(|socket| socket.inode != 0)
 }
 
 /// A request with `Connection: close`, answered whole, nothing read past

@@ -507,12 +507,14 @@ impl Client {
     }
 }
 
-/// A TCP socket as the kernel shows it in `/proc/net/tcp` (Linux), the numbers
-/// behind `ss -tan`: its state and how many received bytes no program has read yet
-/// (`ss`'s Recv-Q).
+/// A TCP socket as the kernel shows it (Linux), the numbers behind `ss -tan`: its
+/// state, how many received bytes no program has read yet (`ss`'s Recv-Q; for a
+/// listening socket, its accept queue), and its inode (0 once no process holds it:
+/// an orphan the kernel is still closing).
 pub struct KernelSocket {
     pub state: TcpState,
     pub unread: u32,
+    pub inode: u32,
 }
 
 /// The states the tests look for (the kernel's numbering, `include/net/tcp_states.h`).
@@ -526,9 +528,106 @@ pub enum TcpState {
     Other(u8),
 }
 
+impl TcpState {
+    fn from_kernel(state: u8) -> TcpState {
+        match state {
+            1 => TcpState::Established,
+            4 => TcpState::FinWait1,
+            5 => TcpState::FinWait2,
+            8 => TcpState::CloseWait,
+            9 => TcpState::LastAck,
+            other => TcpState::Other(other),
+        }
+    }
+}
+
 /// The socket whose own end is `local` and whose peer is `peer`, if the kernel
-/// still has it (a closed socket is gone from the table).
+/// still has it (a closed socket is gone from the table). Asked of the kernel by
+/// its addresses (netlink's sock_diag, what `ss` uses, one hash lookup), or read
+/// from `/proc/net/tcp` where that fails: the file lists every socket, and the
+/// thousands in TIME-WAIT a test run leaves made each read cost ~40 ms.
 pub fn tcp_socket(local: SocketAddr, peer: SocketAddr) -> Option<KernelSocket> {
+    match sock_diag(local, peer) {
+        Ok(found) => found,
+        Err(_) => proc_net_tcp(local, peer),
+    }
+}
+
+/// One `SOCK_DIAG_BY_FAMILY` request for exactly this socket (linux/inet_diag.h:
+/// `struct inet_diag_req_v2`, without `NLM_F_DUMP`); the kernel answers with its
+/// `inet_diag_msg`, or `ENOENT`.
+fn sock_diag(local: SocketAddr, peer: SocketAddr) -> std::io::Result<Option<KernelSocket>> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    const AF_NETLINK: i32 = 16;
+    const NETLINK_SOCK_DIAG: i32 = 4;
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    const NLMSG_ERROR: u16 = 2;
+    const NLM_F_REQUEST: u16 = 1;
+    const AF_INET: u8 = 2;
+    const IPPROTO_TCP: u8 = 6;
+    let (SocketAddr::V4(local), SocketAddr::V4(peer)) = (local, peer) else {
+        return Err(ErrorKind::Unsupported.into());
+    };
+    let mut request = Vec::with_capacity(72);
+    request.extend_from_slice(&72u32.to_ne_bytes()); // nlmsghdr: length,
+    request.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes()); // type,
+    request.extend_from_slice(&NLM_F_REQUEST.to_ne_bytes()); // flags,
+    request.extend_from_slice(&[0; 8]); // sequence number, port id
+    request.extend_from_slice(&[AF_INET, IPPROTO_TCP, 0, 0]); // family, protocol, ext, pad
+    request.extend_from_slice(&u32::MAX.to_ne_bytes()); // every state
+    request.extend_from_slice(&local.port().to_be_bytes()); // sockid: sport, dport,
+    request.extend_from_slice(&peer.port().to_be_bytes());
+    request.extend_from_slice(&local.ip().octets()); // src[4], dst[4],
+    request.extend_from_slice(&[0; 12]);
+    request.extend_from_slice(&peer.ip().octets());
+    request.extend_from_slice(&[0; 12]);
+    request.extend_from_slice(&[0; 4]); // interface,
+    request.extend_from_slice(&[0xff; 8]); // cookie: INET_DIAG_NOCOOKIE
+    let mut netlink = Socket::new(
+        Domain::from(AF_NETLINK),
+        Type::DGRAM,
+        Some(Protocol::from(NETLINK_SOCK_DIAG)),
+    )?;
+    netlink.set_read_timeout(Some(WAIT))?;
+    netlink.write_all(&request)?;
+    let mut reply = [0u8; 1024];
+    let n = netlink.read(&mut reply)?;
+    let reply = &reply[..n];
+    let u16_at = |at: usize| {
+        reply
+            .get(at..at + 2)
+            .map(|b| u16::from_ne_bytes([b[0], b[1]]))
+    };
+    let u32_at = |at: usize| {
+        reply
+            .get(at..at + 4)
+            .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let bad = || std::io::Error::new(ErrorKind::InvalidData, "short sock_diag reply");
+    match u16_at(4).ok_or_else(bad)? {
+        NLMSG_ERROR => match u32_at(16).ok_or_else(bad)? as i32 {
+            -2 => Ok(None), // ENOENT: no such socket
+            errno => Err(std::io::Error::from_raw_os_error(-errno)),
+        },
+        SOCK_DIAG_BY_FAMILY => {
+            // inet_diag_msg after the 16-byte header: family, state, timer, retrans,
+            // the 48-byte sockid, then expires, rqueue, wqueue, uid, inode
+            let state = *reply.get(17).ok_or_else(bad)?;
+            Ok(Some(KernelSocket {
+                state: TcpState::from_kernel(state),
+                unread: u32_at(16 + 56).ok_or_else(bad)?,
+                inode: u32_at(16 + 68).ok_or_else(bad)?,
+            }))
+        }
+        other => Err(std::io::Error::new(
+            ErrorKind::InvalidData,
+            format!("sock_diag answered with message type {other}"),
+        )),
+    }
+}
+
+/// [`tcp_socket`] by reading `/proc/net/tcp`.
+fn proc_net_tcp(local: SocketAddr, peer: SocketAddr) -> Option<KernelSocket> {
     // /proc/net/tcp spells 127.0.0.1:5000 as 0100007F:1388
     let hex = |addr: SocketAddr| match addr.ip() {
         std::net::IpAddr::V4(ip) => format!(
@@ -553,15 +652,9 @@ pub fn tcp_socket(local: SocketAddr, peer: SocketAddr) -> Option<KernelSocket> {
         let state = u8::from_str_radix(fields.get(3)?, 16).ok()?;
         let (_, rx) = fields.get(4)?.split_once(':')?;
         Some(KernelSocket {
-            state: match state {
-                1 => TcpState::Established,
-                4 => TcpState::FinWait1,
-                5 => TcpState::FinWait2,
-                8 => TcpState::CloseWait,
-                9 => TcpState::LastAck,
-                other => TcpState::Other(other),
-            },
+            state: TcpState::from_kernel(state),
             unread: u32::from_str_radix(rx, 16).ok()?,
+            inode: fields.get(9)?.parse().ok()?,
         })
     })
 }
