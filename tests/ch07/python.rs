@@ -3,11 +3,8 @@
 //! generated heads. Needs `python3 -m pip install h11==0.16.0 httptools==0.9.0`;
 //! without them the test says so in one line and passes (fails with CI set).
 
-use crate::support::python3;
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::io::Write;
+use std::process::Stdio;
 
 use ch07_request_parser::cases::CASES;
 use proptest::strategy::{Strategy, ValueTree};
@@ -15,6 +12,7 @@ use proptest::test_runner::{Config, RngSeed, TestRunner};
 
 use crate::parser::judge;
 use crate::parser::suites::{rows, word};
+use crate::support::python_hex_lines;
 
 /// Reads one hex-encoded head a line from stdin and answers, a line each,
 /// "<h11> <httptools>" with accept / reject / partial.
@@ -54,38 +52,8 @@ for line in sys.stdin:
 /// Runs the judges on `inputs`: their versions, then one answer pair per input.
 /// None when python3, h11 or httptools is missing.
 fn run_judges(inputs: &[Vec<u8>]) -> Option<(String, Vec<(String, String)>)> {
-    let mut child = Command::new(python3())
-        .args(["-c", JUDGES])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
-    let mut stdout = child.stdout.take()?;
-    let lines: String = inputs
-        .iter()
-        .map(|input| input.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
-        .collect();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(lines.as_bytes());
-    });
-    let (done, answer) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        let _ = done.send(out);
-    });
     // every wait bounded: the judges answer a few thousand heads in well under a second
-    let out = match answer.recv_timeout(Duration::from_secs(30)) {
-        Ok(out) => out,
-        Err(_) => {
-            let _ = child.kill();
-            panic!("python3 judges did not answer within 30 s");
-        }
-    };
-    let _ = writer.join();
-    let _ = child.wait();
+    let out = python_hex_lines(&["-c", JUDGES], inputs, Stdio::null())?;
     let mut lines = out.lines();
     let versions = lines.next()?.to_string();
     let answers: Vec<(String, String)> = lines

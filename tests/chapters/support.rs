@@ -102,6 +102,41 @@ pub fn python3() -> &'static Path {
     })
 }
 
+/// Feeds `inputs` to a Python judge (`python3 <args>`), one line of hex each, and
+/// returns everything it printed, waiting at most [`WAIT`] for it; its stderr goes
+/// to `stderr`. None when python3 cannot be started.
+pub fn python_hex_lines(args: &[&str], inputs: &[Vec<u8>], stderr: Stdio) -> Option<String> {
+    let mut child = Command::new(python3())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let mut stdout = child.stdout.take()?;
+    let lines: String = inputs
+        .iter()
+        .map(|input| input.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+        .collect();
+    let writer = thread::spawn(move || {
+        let _ = stdin.write_all(lines.as_bytes());
+    });
+    let (done, answer) = mpsc::channel();
+    thread::spawn(move || {
+        let mut out = String::new();
+        let _ = stdout.read_to_string(&mut out);
+        let _ = done.send(out);
+    });
+    let Ok(out) = answer.recv_timeout(WAIT) else {
+        let _ = child.kill();
+        panic!("python3 {} did not answer within {WAIT:?}", args.join(" "));
+    };
+    let _ = writer.join();
+    let _ = child.wait();
+    Some(out)
+}
+
 /// `target/<profile>`: this test runs as `target/<profile>/deps/<suite>-<hash>`.
 fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");

@@ -3,13 +3,10 @@
 //! each read are set beside the server's (tests/judges/requests.py). The
 //! snapshot lists where they differ, each difference reviewed.
 
-use crate::judges::support::python3;
-use std::io::{Read, Write};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Stdio;
 
 use crate::judges::exchange::{Exchange, exchange};
-use crate::judges::support::{Program, WAIT};
+use crate::judges::support::{Program, python_hex_lines};
 use crate::judges::{framing, probe, python};
 
 /// The server's reading, in requests.py's words: the body of each request it
@@ -110,34 +107,8 @@ fn llhttp_rows() -> Vec<(String, Vec<u8>)> {
 
 fn judges(inputs: &[Vec<u8>]) -> (String, Vec<(String, String)>) {
     let path = format!("{}/tests/judges/requests.py", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new(python3())
-        .arg(&path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("run python3 requests.py");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = child.stdout.take().expect("stdout");
-    let lines: String = inputs
-        .iter()
-        .map(|i| i.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
-        .collect();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(lines.as_bytes());
-    });
-    let (done, answer) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut out = String::new();
-        let _ = stdout.read_to_string(&mut out);
-        let _ = done.send(out);
-    });
-    let Ok(out) = answer.recv_timeout(WAIT) else {
-        let _ = child.kill();
-        panic!("requests.py did not answer within {WAIT:?}");
-    };
-    let _ = writer.join();
-    let _ = child.wait();
+    let out =
+        python_hex_lines(&[&path], inputs, Stdio::inherit()).expect("run python3 requests.py");
     let mut lines = out.lines();
     let versions = lines.next().unwrap_or_default().to_string();
     let answers: Vec<(String, String)> = lines
