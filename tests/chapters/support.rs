@@ -52,9 +52,7 @@ fn build(chapter: &str, what: &[&str]) {
     if !built.contains(&key) {
         let mut build = Command::new(env!("CARGO"));
         build.args(["build", "--quiet", "-p", chapter]).args(what);
-        if !cfg!(debug_assertions) {
-            build.arg("--release");
-        }
+        profile_of_this_test(&mut build);
         let status = build.status().expect("run cargo build for the chapter");
         assert!(status.success(), "cargo build -p {key} failed");
         built.push(key);
@@ -70,9 +68,7 @@ fn build_every_chapter() -> bool {
     };
     let mut build = Command::new(env!("CARGO"));
     build.args(["build", "--quiet", "--bins", "--examples"]);
-    if !cfg!(debug_assertions) {
-        build.arg("--release");
-    }
+    profile_of_this_test(&mut build);
     for entry in entries.flatten() {
         if entry.path().join("Cargo.toml").is_file() {
             build.arg("-p").arg(entry.file_name());
@@ -135,6 +131,18 @@ pub fn python_hex_lines(args: &[&str], inputs: &[Vec<u8>], stderr: Stdio) -> Opt
     let _ = writer.join();
     let _ = child.wait();
     Some(out)
+}
+
+/// Builds with this test's own profile: `target/debug` is cargo's `dev`, any other folder
+/// (`target/release`) the profile of its name.
+fn profile_of_this_test(build: &mut Command) {
+    let dir = target_dir();
+    match dir.file_name().and_then(|name| name.to_str()) {
+        Some("debug") | None => {}
+        Some(profile) => {
+            build.args(["--profile", profile]);
+        }
+    }
 }
 
 /// `target/<profile>`: this test runs as `target/<profile>/deps/<suite>-<hash>`.
