@@ -182,8 +182,9 @@ fn every_page_switches_to_the_same_page_in_the_other_language() {
 
 /// Every page of a language (but toc.html, the sidebar's no-script fallback) loads exactly the
 /// scripts and style sheets print.html loads, from the same paths. print.html holds every
-/// chapter's content: so when Chromium reads print.html and one chapter page with nothing broken
-/// (`book::browser::book`), every page's scripts, styles and content have been read.
+/// chapter's content: so when Chromium reads print.html (without its scripts) and a chapter page
+/// (with them) with nothing broken (`book::browser::book`), every page's scripts, styles and
+/// content have been read.
 #[test]
 fn every_page_loads_the_scripts_and_styles_print_html_loads() {
     for language in languages() {

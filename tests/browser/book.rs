@@ -9,38 +9,14 @@ use super::site::{chapters, origin, site};
 
 /// The Korean book on a phone's screen (375×812). print.html — every chapter's content on one
 /// page, with the scripts and styles every page loads (`book::links` checks that) — loads with
-/// nothing broken and no request leaving the local server, is no wider than the screen, shows
-/// its code highlighted and prints every chapter. A chapter page has the sidebar with every
-/// chapter and a language switch a reader can tap; it lands on the same English page, which is
-/// checked the same way.
+/// nothing broken and no request leaving the local server, is no wider than the screen, and
+/// prints every chapter. Its scripts run on the chapter pages of `book_works_from_file_urls`.
 #[test]
 fn the_korean_book() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
-    let mut broken = print_html(&mut browser, "ko");
-    let origin = origin();
-    let chapters = chapters();
-    let page = &chapters[1];
-    let url = format!("{origin}/ko/{page}");
-    let target = format!("{origin}/en/{page}");
-    assert_eq!(browser.open(&url), None, "{url}");
-    broken.extend(chapter_page(&mut browser, &url, &chapters));
-    browser.click_and_wait("a.lang-switch-link");
-    assert_eq!(
-        browser.eval("location.href"),
-        json!(target),
-        "{url}: the switch"
-    );
-    let lang = browser.eval("document.documentElement.lang");
-    assert_eq!(lang, json!("en"), "{url}: the page the switch lands on");
-    broken.extend(chapter_page(
-        &mut browser,
-        &format!("{url} → {target}"),
-        &chapters,
-    ));
-    // (search: Korean in a_first_visit_and_a_reload, English in
-    // book_works_from_file_urls; every load of an index costs more than a page)
+    let broken = print_html(&mut browser, "ko");
     assert!(
         broken.is_empty(),
         "{} problem(s):\n{}",
@@ -51,8 +27,7 @@ fn the_korean_book() {
 
 /// The English book's print.html on a phone's screen: every chapter's English text, tables,
 /// diagrams and listings laid out with nothing failing to load, nothing requested from outside
-/// and nothing wider than the screen. Its scripts (the same files as the Korean book's) run in
-/// `the_korean_book`, on print.html and on the English page its switch lands on.
+/// and nothing wider than the screen.
 #[test]
 fn the_english_book() {
     let Some(mut browser) = Browser::launch() else {
@@ -67,37 +42,34 @@ fn the_english_book() {
     );
 }
 
-/// A page load costs more than the checks (measured: ~0.25 s of Chromium's CPU for a chapter,
-/// 1.5 s for print.html; loading all 20 pages of both languages cost 17 s), and print.html
+/// A page load costs more than the checks (measured: ~0.3 s of Chromium's CPU for a chapter,
+/// 1.5–2 s for print.html; loading all 20 pages of both languages cost 17 s), and print.html
 /// already holds every chapter's text, listings, transcripts and diagrams: so each page is
-/// loaded once, laid out once on a phone's screen, and every check runs on that load. The
-/// desktop width is `book_works_from_file_urls`'s, which clicks the switch there too.
+/// loaded once, laid out once on a phone's screen, and every check runs on that load.
+/// print.html is read without its scripts: they are every page's files (`book::links`), run on
+/// the chapter pages of `book_works_from_file_urls`, and highlighting the whole book's listings
+/// and building its sidebar again cost ~0.6 s of CPU for each language.
 fn print_html(browser: &mut Tab, language: &str) -> Vec<String> {
     browser.viewport(375, 812, true);
     let url = format!("{}/{language}/print.html", origin());
-    // the English print.html is read without its scripts: they are the Korean one's files
-    // (`book::links`), run there and on the English chapter page, and laying out the
-    // highlighted listings and the search bar again cost ~0.9 s of CPU
-    let scripts = language == "ko";
-    if !scripts {
-        browser.call(
-            "Emulation.setScriptExecutionDisabled",
-            json!({"value": true}),
-        );
-    }
+    browser.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
     assert_eq!(browser.open(&url), None, "{url}");
-    let broken = loaded(browser, &url);
-    if scripts {
-        code_blocks_and_transcripts_render(browser, &url);
+    let broken = loaded(browser, origin(), &url);
+    if language == "ko" {
         print_page_has_every_chapter(browser, language, &url);
     }
     broken
 }
 
-/// What only a chapter page has, on the loaded page: the sidebar lists every chapter, and the
-/// switch is where a reader can tap it (the previous/next arrows are laid out by `loaded`).
-fn chapter_page(browser: &mut Tab, url: &str, chapters: &[String]) -> Vec<String> {
-    let mut broken = loaded(browser, url);
+/// Chapter 5's loaded page, on a phone's screen: what [`loaded`] checks (the previous/next
+/// arrows and the menu bar included), its listings highlighted, the sidebar lists every
+/// chapter, and the switch is where a reader can tap it.
+fn chapter_page(browser: &mut Tab, origin: &str, url: &str, chapters: &[String]) -> Vec<String> {
+    let mut broken = loaded(browser, origin, url);
+    code_blocks_and_transcripts_render(browser, url);
     let sidebar = browser.wait_until(
         "(() => { const links = [...document.querySelectorAll('mdbook-sidebar-scrollbox ol.chapter a[href]')]; \
           return links.length ? links.map(a => a.getAttribute('href')).filter(h => !h.startsWith('#')) : null; })()",
@@ -112,8 +84,8 @@ fn chapter_page(browser: &mut Tab, url: &str, chapters: &[String]) -> Vec<String
 
 /// Everything broken on the loaded page (see [`problems`]), and whether it is wider than a
 /// phone's screen.
-fn loaded(browser: &mut Tab, url: &str) -> Vec<String> {
-    let mut broken: Vec<String> = problems(browser, origin())
+fn loaded(browser: &mut Tab, origin: &str, url: &str) -> Vec<String> {
+    let mut broken: Vec<String> = problems(browser, origin)
         .into_iter()
         .map(|p| format!("{url}: {p}"))
         .collect();
@@ -292,11 +264,11 @@ fn wider_than_a_phone(browser: &mut Tab) -> Option<String> {
 }
 
 /// On the loaded `print.html`: every chapter is there and shown when printing (sidebar and
-/// menus hidden), and the page asked to be printed by itself once loaded. (No PDF: Chromium's
-/// printToPDF of the 500-page book cost 2 s of CPU, a fifth of the browser's share of the whole
-/// `cargo test`, and showed nothing the print layout checked here does not.) The tab then leaves the page for
-/// about:blank before it stops emulating print: switching back on the page would lay its
-/// whole text out again (~0.3 s of CPU), for no check.
+/// menus hidden). (No PDF: Chromium's printToPDF of the 500-page book cost 2 s of CPU, a fifth
+/// of the browser's share of the whole `cargo test`, and showed nothing the print layout
+/// checked here does not.) The tab then leaves the page for about:blank before it stops
+/// emulating print: switching back on the page would lay its whole text out again (~0.3 s of
+/// CPU), for no check.
 fn print_page_has_every_chapter(browser: &mut Tab, language: &str, url: &str) {
     let h1 = regex::Regex::new(r"(?s)<main>.*?<h1[^>]*>(.*?)</h1>").expect("regex");
     let tags = regex::Regex::new(r"<[^>]*>").expect("regex");
@@ -311,11 +283,6 @@ fn print_page_has_every_chapter(browser: &mut Tab, language: &str, url: &str) {
             json!(tags.replace_all(title, "").trim())
         })
         .collect();
-    // mdBook's print.html calls window.print() 100 ms after it loads (counted: see Tab)
-    browser.wait_until(
-        "window.printCalls === 1",
-        "print.html's own call of print()",
-    );
     browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
     let shown = browser.eval(
         "[...document.querySelectorAll('main h1')].filter(h => h.getClientRects().length > 0).map(h => h.innerText.trim())",
@@ -334,28 +301,48 @@ fn print_page_has_every_chapter(browser: &mut Tab, language: &str, url: &str) {
     browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
 }
 
-/// Opened from disk (`file://`, what `cargo run` prints) the book works too: the switch lands
-/// on the same page, nothing is broken, and a search typed there (the index comes from
-/// `searchindex.js`, a script, since a `file://` page cannot fetch the JSON index) finds its
-/// chapters.
+/// Opened from disk (`file://`, what `cargo run` prints), on a phone's screen, the book works
+/// with its scripts: chapter 5's Korean page is no wider than the screen (its arrows and menu
+/// bar too), nothing on it is broken, its sidebar lists every chapter, its listings and
+/// transcripts are highlighted, and the language switch is where a reader can tap it; it lands
+/// on the same English page, checked the same way, where a search typed into the bar (the index
+/// comes from `searchindex.js`, a script, since a `file://` page cannot fetch the JSON index)
+/// finds its chapters. (Over HTTP, chapter 11's server, `a_first_visit_and_a_reload` reads the
+/// Korean book's first page and searches it.)
 #[test]
 fn book_works_from_file_urls() {
     let Some(mut browser) = Browser::launch() else {
         return;
     };
+    browser.viewport(375, 812, true);
     let dir = site().canonicalize().expect("site folder");
     let origin = format!("file://{}", dir.display());
-    let page = "ch01-raw-server.html";
+    let chapters = chapters();
+    let page = "ch05-raw-http.html";
     let url = format!("{origin}/ko/{page}");
+    let target = format!("{origin}/en/{page}");
     assert_eq!(browser.open(&url), None, "{url}");
+    let mut broken = chapter_page(&mut browser, &origin, &url, &chapters);
     browser.click_and_wait("a.lang-switch-link");
     assert_eq!(
         browser.eval("location.href"),
-        json!(format!("{origin}/en/{page}")),
+        json!(target),
         "{url}: the switch"
     );
-    let problems = problems(&mut browser, &origin);
-    assert!(problems.is_empty(), "{url}:\n{}", problems.join("\n"));
+    let lang = browser.eval("document.documentElement.lang");
+    assert_eq!(lang, json!("en"), "{url}: the page the switch lands on");
+    broken.extend(chapter_page(
+        &mut browser,
+        &origin,
+        &format!("{url} → {target}"),
+        &chapters,
+    ));
+    assert!(
+        broken.is_empty(),
+        "{} problem(s):\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
     search_finds_its_chapters(&mut browser, &origin, "en");
 }
 
