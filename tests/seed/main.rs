@@ -17,16 +17,20 @@ use support::{Client, Normalizer, Program};
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/seed");
 
 fn node_available(test: &str) -> bool {
-    match Command::new("node").arg("--version").output() {
-        Ok(output) if output.status.success() => true,
-        _ if std::env::var_os("CI").is_some() => panic!("node is required in CI"),
-        _ => {
-            eprintln!(
-                "skipped {test}: node is not installed (install Node.js to run the seed's own programs)"
-            );
-            false
-        }
+    static NODE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let found = *NODE.get_or_init(|| {
+        Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success())
+    });
+    if !found {
+        assert!(std::env::var_os("CI").is_none(), "node is required in CI");
+        eprintln!(
+            "skipped {test}: node is not installed (install Node.js to run the seed's own programs)"
+        );
     }
+    found
 }
 
 fn node(program: &str, port: Option<SocketAddr>) -> Program {
