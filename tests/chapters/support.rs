@@ -655,6 +655,16 @@ fn sock_diag(local: SocketAddr, peer: SocketAddr) -> std::io::Result<Option<Kern
         SOCK_DIAG_BY_FAMILY => {
             // inet_diag_msg after the 16-byte header: family, state, timer, retrans,
             // the 48-byte sockid, then expires, rqueue, wqueue, uid, inode
+            let port_at = |at: usize| {
+                reply
+                    .get(at..at + 2)
+                    .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            };
+            // with no connection of these addresses the kernel answers with the socket
+            // listening on `local`'s port, if there is one: not the socket asked for
+            if port_at(20) != Some(local.port()) || port_at(22) != Some(peer.port()) {
+                return Ok(None);
+            }
             let state = *reply.get(17).ok_or_else(bad)?;
             Ok(Some(KernelSocket {
                 state: TcpState::from_kernel(state),
