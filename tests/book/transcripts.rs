@@ -60,8 +60,9 @@ pub fn markdown_pages(book: &Path) -> Vec<PathBuf> {
 
 /// insta names `assert_snapshot!("name", …)` in module `m::n` of the test binary `chapters`
 /// `chapters__m__n__name.snap`. The binary's first-level modules are the suites' folders
-/// (tests/chapters/main.rs): `ch01` is tests/chapters/ch01.rs; `wire` is tests/wire/main.rs and
-/// `wire::part2` tests/wire/part2.rs; `parser` is tests/ch07/; `book::browser` is tests/browser/.
+/// (tests/chapters/main.rs): `ch01` is tests/chapters/ch01.rs; `captures` is
+/// tests/captures/main.rs and `captures::part2` tests/captures/part2.rs; `parser` is tests/ch07/;
+/// `book::browser` is tests/browser/.
 fn asserted_by_a_test(snap: &Path) -> Result<(), String> {
     let stem = snap.file_stem().unwrap().to_string_lossy().to_string();
     let parts: Vec<&str> = stem.split("__").collect();
@@ -71,7 +72,7 @@ fn asserted_by_a_test(snap: &Path) -> Result<(), String> {
     let (folder, modules): (&str, &[&str]) = match modules {
         ["book", "browser", rest @ ..] => ("browser", rest),
         ["parser", rest @ ..] => ("ch07", rest),
-        [suite @ ("book" | "judges" | "seed" | "wire"), rest @ ..] => (suite, rest),
+        [suite @ ("book" | "judges" | "seed" | "captures"), rest @ ..] => (suite, rest),
         rest => ("chapters", rest),
     };
     let tests = root().join("tests").join(folder);
@@ -113,8 +114,8 @@ fn the_naming_rule_finds_a_known_snapshot() {
         let invented = root().join("tests/chapters/snapshots/chapters__ch01__never_asserted.snap");
         assert!(asserted_by_a_test(&invented).is_err());
         for suite in [
-            "wire/snapshots/chapters__wire__ch01_ch02.snap",
-            "wire/snapshots/chapters__wire__part2__ch08_pipelined_pair.snap",
+            "captures/snapshots/chapters__captures__ch01_ch02.snap",
+            "captures/snapshots/chapters__captures__part2__ch08_pipelined_pair.snap",
             "browser/snapshots/chapters__book__browser__ch05__chromium_request.snap",
             "ch07/snapshots/chapters__parser__differential__httparse_case_table.snap",
         ] {

@@ -6,9 +6,9 @@
 //! and each step waits until everything sent is acknowledged, as by the time a
 //! person (or a slow client) takes the next step.
 
-use crate::wire::capture::{FIN, Segment, all_acked, closed};
-use crate::wire::support::{Client, Program};
-use crate::wire::{Wire, sent};
+use crate::captures::capture::{FIN, Segment, all_acked, closed};
+use crate::captures::support::{Client, Program};
+use crate::captures::{Wire, sent};
 
 const CH08: &str = "ch08-persistent";
 
@@ -118,7 +118,7 @@ fn ch08_two_requests_one_connection() {
     let seen = wire.capture.seen();
     assert_eq!(
         seen.iter()
-            .filter(|s| s.has(crate::wire::capture::SYN))
+            .filter(|s| s.has(crate::captures::capture::SYN))
             .count(),
         2,
         "one handshake"
@@ -277,7 +277,7 @@ fn ch09_graceful_shutdown() {
     server.wait_for("connected");
     wire.wait("the second handshake", |seen| {
         seen.iter()
-            .filter(|s| s.has(crate::wire::capture::SYN))
+            .filter(|s| s.has(crate::captures::capture::SYN))
             .count()
             == 4
             && all_acked(seen)

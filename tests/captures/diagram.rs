@@ -183,7 +183,7 @@ pub fn render(name: &str, body: &str) -> String {
     }
     let _ = writeln!(
         svg,
-        r##"<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#999999">drawn from tests/wire/snapshots/chapters__wire__{name}.snap · states from ss</text>"##,
+        r##"<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="#999999">drawn from tests/captures/snapshots/chapters__captures__{name}.snap · states from ss</text>"##,
         WIDTH / 2,
         height - 6
     );

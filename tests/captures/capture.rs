@@ -11,7 +11,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::Instant;
 
-use crate::wire::support::WAIT;
+use crate::captures::support::WAIT;
 
 /// One TCP segment as captured.
 #[derive(Clone, Debug)]
@@ -99,7 +99,7 @@ impl Capture {
             Err(err) => {
                 return Err(Unavailable {
                     reason: format!("cannot run tcpdump ({err})"),
-                    fix: "install it (apt-get install tcpdump), then: sudo -E cargo test wire::",
+                    fix: "install it (apt-get install tcpdump), then: sudo -E cargo test captures::",
                 });
             }
         };
@@ -136,7 +136,7 @@ impl Capture {
                 let said = said.trim().replace('\n', "; ");
                 Err(Unavailable {
                     reason: format!("tcpdump cannot capture on lo: {said}"),
-                    fix: "capturing needs CAP_NET_RAW; run: sudo -E cargo test wire::",
+                    fix: "capturing needs CAP_NET_RAW; run: sudo -E cargo test captures::",
                 })
             }
             Err(_) => panic!("tcpdump said neither `listening on` nor an error within {WAIT:?}"),

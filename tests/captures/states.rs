@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::wire::support::{TcpState, WAIT, tcp_socket};
+use crate::captures::support::{TcpState, WAIT, tcp_socket};
 
 /// One socket of the scenario's port.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 //! (`ss`) at the moments that matter, normalised and asserted as snapshots. The
 //! sequence diagrams in `book/wire/` are drawn from those snapshots.
 //!
-//! Capturing needs CAP_NET_RAW: `sudo -E cargo test wire::`. Without it (or
+//! Capturing needs CAP_NET_RAW: `sudo -E cargo test captures::`. Without it (or
 //! without tcpdump) the capture tests say so in one line and pass, except in CI.
 //!
 //! Each scenario is made deterministic by its steps, not by a lenient normaliser:
@@ -125,12 +125,12 @@ impl Wire {
 fn skip(reason: &str, fix: &str) {
     assert!(
         std::env::var_os("CI").is_none(),
-        "the wire tests must run in CI: {reason}; {fix}"
+        "the capture tests must run in CI: {reason}; {fix}"
     );
     static SAID: Once = Once::new();
     SAID.call_once(|| {
         let line = format!(
-            "wire: skipped {} capture tests ({}): {reason}; {fix}\n",
+            "captures: skipped {} capture tests ({}): {reason}; {fix}\n",
             CAPTURE_TESTS.len(),
             CAPTURE_TESTS.join(", ")
         );
@@ -156,11 +156,11 @@ fn realtime_available() -> bool {
         .is_ok_and(|status| status.success());
     assert!(
         works || std::env::var_os("CI").is_none(),
-        "the wire tests must run in CI: chrt --fifo needs root (sudo -E cargo test wire::)"
+        "the capture tests must run in CI: chrt --fifo needs root (sudo -E cargo test captures::)"
     );
     if !works {
         eprintln!(
-            "wire: skipped ch04_three_segment_close: chrt --fifo needs root or CAP_SYS_NICE; run: sudo -E cargo test wire::"
+            "captures: skipped ch04_three_segment_close: chrt --fifo needs root or CAP_SYS_NICE; run: sudo -E cargo test captures::"
         );
     }
     works
@@ -569,7 +569,9 @@ fn diagrams_match_the_captures() {
     let update = std::env::var_os("UPDATE_WIRE").is_some_and(|v| v == "1");
     let mut stale = Vec::new();
     for name in DRAWN {
-        let snapshot = root.join(format!("tests/wire/snapshots/chapters__wire__{name}.snap"));
+        let snapshot = root.join(format!(
+            "tests/captures/snapshots/chapters__captures__{name}.snap"
+        ));
         let text = std::fs::read_to_string(&snapshot)
             .unwrap_or_else(|err| panic!("{}: {err}", snapshot.display()));
         let svg = diagram::render(name, diagram::snapshot_body(&text));
@@ -586,6 +588,6 @@ fn diagrams_match_the_captures() {
     }
     assert!(
         stale.is_empty(),
-        "diagrams differ from their capture snapshots (UPDATE_WIRE=1 cargo test wire:: rewrites them): {stale:?}"
+        "diagrams differ from their capture snapshots (UPDATE_WIRE=1 cargo test captures:: rewrites them): {stale:?}"
     );
 }
