@@ -1,7 +1,8 @@
-//! Korean search, checked without a browser or node: the generated index holds the Hangul
-//! tokens, and queries run against it the way elasticlunr.js runs them with
-//! `book/theme/search-hangul.js` loaded (Unicode trimmer, one particle dropped, English
-//! stop words and stemmer, prefix expansion, AND of the words).
+//! Korean search, checked without a browser: the generated index holds the Hangul tokens, and
+//! queries run against it the way elasticlunr.js runs them with `book/theme/search-hangul.js`
+//! loaded (Unicode trimmer, one particle dropped, English stop words and stemmer, prefix
+//! expansion, AND of the words). The browser tests type queries into the real searcher and
+//! check that it finds what [`search`] finds.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -81,8 +82,9 @@ fn expand(node: &Value, docs: &mut BTreeSet<String>) {
     }
 }
 
-/// The pages (`doc_urls` without `#…`) a query finds.
-fn search(language: &str, query: &str) -> BTreeSet<String> {
+/// The pages (`doc_urls` without `#…`) a query finds. `book::browser::book` checks that the
+/// real searcher (elasticlunr.js with search-hangul.js, in Chromium) finds the same.
+pub(crate) fn search(language: &str, query: &str) -> BTreeSet<String> {
     let index = index(language);
     let urls = index["doc_urls"].as_array().unwrap();
     let mut result: Option<BTreeSet<String>> = None;
@@ -191,45 +193,4 @@ fn english_search_keeps_working() {
         "en: connections finds {found:?}"
     );
     assert!(search("en", "xylophone").is_empty());
-}
-
-/// The real searcher (elasticlunr.js with search-hangul.js) on the real index, when `node` is
-/// installed; otherwise one line says it was skipped.
-#[test]
-fn the_real_searcher_finds_korean_when_node_is_installed() {
-    let script = root().join("tests/book/search-check.js");
-    let queries = ["연결", "연결을", "핸드셰이크", "handshake"];
-    let output = std::process::Command::new("node")
-        .arg(&script)
-        .arg(site().join("ko"))
-        .args(queries)
-        .output();
-    let Ok(output) = output else {
-        eprintln!("skipped: node is not installed (the Rust search tests above still ran)");
-        return;
-    };
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    for (line, query) in stdout.lines().zip(queries) {
-        let result: Value = serde_json::from_str(line).unwrap();
-        let pages: BTreeSet<String> = result["pages"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|url| url.as_str().unwrap().split('#').next().unwrap().to_string())
-            .collect();
-        assert_eq!(
-            pages,
-            search("ko", query),
-            "elasticlunr.js and the Rust model differ on {query}"
-        );
-        assert!(
-            !pages.is_empty(),
-            "{query} finds nothing in the browser's searcher"
-        );
-    }
 }

@@ -171,12 +171,13 @@ fn chapters_saying(language: &str, needle: &str) -> Vec<String> {
     found
 }
 
-/// A Korean stem and a Korean word find their chapters, and so does an English word: the
-/// pages the results link to are exactly the chapters that say it. Typed on the current page.
+/// A Korean stem and a Korean word find their chapters, and so do English words: the pages the
+/// results link to are exactly the chapters that say it, and exactly what the book's model of
+/// the searcher finds (`book::search`). Typed on the current page.
 fn search_finds_its_chapters(browser: &mut Tab, origin: &str, language: &str) {
     let queries: &[(&str, &str)] = match language {
         "ko" => &[("핸드셰이크", "핸드셰이크"), ("연결을", "연결")],
-        _ => &[("handshake", "handshak")],
+        _ => &[("handshake", "handshak"), ("slowloris", "slowloris")],
     };
     let mut report = Vec::new();
     for &(query, needle) in queries {
@@ -191,12 +192,23 @@ fn search_finds_its_chapters(browser: &mut Tab, origin: &str, language: &str) {
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
+        // and the pages the book's model of the searcher finds (book::search, whose other
+        // tests rely on it): elasticlunr.js and the model must agree
+        let model: Vec<String> = crate::book::search::search(language, query)
+            .into_iter()
+            .collect();
         if count < 30 {
             assert_eq!(shown, expected, "{language} search for {query}: {header}");
+            assert_eq!(
+                shown, model,
+                "{language} {query}: the searcher and book::search"
+            );
         } else {
             // mdBook shows 30 results at most: each is a chapter that says it
             assert!(
-                shown.iter().all(|p| expected.contains(p)),
+                shown
+                    .iter()
+                    .all(|p| expected.contains(p) && model.contains(p)),
                 "{language} {query}: {shown:?}"
             );
         }
