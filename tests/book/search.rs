@@ -194,3 +194,32 @@ fn english_search_keeps_working() {
     );
     assert!(search("en", "xylophone").is_empty());
 }
+
+/// The Hangul tokens are added to a small index in mdBook's format, beside what mdBook put
+/// there, and adding them again (the tree read whole, since it has Hangul branches now)
+/// changes nothing.
+#[test]
+fn hangul_tokens_are_added_once() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("searchindex-{}.js", std::process::id()));
+    let json = r#"{"doc_urls":["a.html#x"],"index":{"documentStore":{"docInfo":{"0":{"body":2,"breadcrumbs":0,"title":1}},"docs":{"0":{"body":"연결을 맺고 keep","breadcrumbs":"","id":"0","title":"연결"}},"length":1,"save":true},"fields":["title","body","breadcrumbs"],"index":{"body":{"root":{"k":{"docs":{},"df":0,"e":{"docs":{},"df":0,"e":{"docs":{},"df":0,"p":{"docs":{"0":{"tf":1.4142135623730951}},"df":1}}}}}},"breadcrumbs":{"root":{}},"title":{"root":{}}},"lang":"English","pipeline":["trimmer"],"ref":"id","version":"0.9.5"},"results_options":{},"search_options":{}}"#;
+    let js = format!("window.search = Object.assign(window.search, JSON.parse('{json}'));");
+    fs::write(&path, js).unwrap();
+    let added = tcp_http_book::search::add_hangul_tokens(&path).unwrap();
+    // body: 연결을 → 연결, 연결을; 맺고 → 맺고; title: 연결
+    assert_eq!(added, 4);
+    let once = read_index(&path).unwrap();
+    let body = &once["index"]["index"]["body"]["root"];
+    assert_eq!(body["연"]["결"]["을"]["docs"]["0"]["tf"], 1.0);
+    assert_eq!(body["맺"]["고"]["df"], 1);
+    let keep = &body["k"]["e"]["e"]["p"]["docs"]["0"]["tf"];
+    assert_eq!(
+        keep.to_string(),
+        "1.4142135623730951",
+        "mdBook's own entry, as it was"
+    );
+    assert_eq!(once["index"]["index"]["title"]["root"]["연"]["결"]["df"], 1);
+    assert_eq!(tcp_http_book::search::add_hangul_tokens(&path).unwrap(), 0);
+    assert_eq!(read_index(&path).unwrap(), once);
+    let _ = fs::remove_file(&path);
+}
