@@ -111,7 +111,7 @@ pub fn add_hangul_tokens(path: &Path) -> Result<usize, String> {
     let elasticlunr: Raw = serde_json::from_str(within(path, &top, "index")?).map_err(fail)?;
     let store: Raw =
         serde_json::from_str(within(path, &elasticlunr, "documentStore")?).map_err(fail)?;
-    let docs: BTreeMap<String, Value> =
+    let docs: Map<String, Value> =
         serde_json::from_str(within(path, &store, "docs")?).map_err(fail)?;
     let fields: Raw = serde_json::from_str(within(path, &elasticlunr, "index")?).map_err(fail)?;
     let mut added = 0;
@@ -121,29 +121,16 @@ pub fn add_hangul_tokens(path: &Path) -> Result<usize, String> {
         let root: Raw = serde_json::from_str(within(path, &field, "root")?).map_err(fail)?;
         let mut branches = Map::new();
         if FIELDS.contains(&name.as_str()) {
-            for (doc_ref, doc) in &docs {
-                let text = doc.get(name).and_then(Value::as_str).unwrap_or("");
-                for (token, count) in hangul_tokens(text) {
-                    if add_token(&mut branches, doc_ref, &token, (count as f64).sqrt()) {
-                        added += 1;
-                    }
-                }
-            }
+            added += add_field_tokens(&mut branches, &docs, name);
         }
         if branches.keys().any(|c| root.contains_key(c)) {
             return add_hangul_tokens_to_the_whole_tree(path, &json);
         }
-        let mut root: BTreeMap<String, Box<RawValue>> = root
-            .into_iter()
-            .map(|(c, raw)| (c, raw.to_owned()))
-            .collect();
+        let mut root = owned(root);
         for (c, branch) in branches {
             root.insert(c, serde_json::value::to_raw_value(&branch).map_err(fail)?);
         }
-        let mut field: BTreeMap<String, Box<RawValue>> = field
-            .into_iter()
-            .map(|(key, raw)| (key, raw.to_owned()))
-            .collect();
+        let mut field = owned(field);
         field.insert(
             "root".into(),
             serde_json::value::to_raw_value(&root).map_err(fail)?,
@@ -153,18 +140,12 @@ pub fn add_hangul_tokens(path: &Path) -> Result<usize, String> {
             serde_json::value::to_raw_value(&field).map_err(fail)?,
         );
     }
-    let mut elasticlunr: BTreeMap<String, Box<RawValue>> = elasticlunr
-        .into_iter()
-        .map(|(key, raw)| (key, raw.to_owned()))
-        .collect();
+    let mut elasticlunr = owned(elasticlunr);
     elasticlunr.insert(
         "index".into(),
         serde_json::value::to_raw_value(&new_fields).map_err(fail)?,
     );
-    let mut top: BTreeMap<String, Box<RawValue>> = top
-        .into_iter()
-        .map(|(key, raw)| (key, raw.to_owned()))
-        .collect();
+    let mut top = owned(top);
     top.insert(
         "index".into(),
         serde_json::value::to_raw_value(&elasticlunr).map_err(fail)?,
@@ -195,18 +176,36 @@ fn add_hangul_tokens_to_the_whole_tree(path: &Path, json: &str) -> Result<usize,
                     path.display()
                 )
             })?;
-        for (doc_ref, doc) in &docs {
-            let text = doc.get(field).and_then(Value::as_str).unwrap_or("");
-            for (token, count) in hangul_tokens(text) {
-                if add_token(root, doc_ref, &token, (count as f64).sqrt()) {
-                    added += 1;
-                }
-            }
-        }
+        added += add_field_tokens(root, &docs, field);
     }
     let json = serde_json::to_string(&index).map_err(|err| format!("{}: {err}", path.display()))?;
     write_json(path, &json)?;
     Ok(added)
+}
+
+/// Adds the Hangul tokens of every document's `field` under `root`; how many were new.
+fn add_field_tokens(
+    root: &mut Map<String, Value>,
+    docs: &Map<String, Value>,
+    field: &str,
+) -> usize {
+    let mut added = 0;
+    for (doc_ref, doc) in docs {
+        let text = doc.get(field).and_then(Value::as_str).unwrap_or("");
+        for (token, count) in hangul_tokens(text) {
+            if add_token(root, doc_ref, &token, (count as f64).sqrt()) {
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+/// A map of borrowed JSON as one that owns its parts, for writing back with one replaced.
+fn owned(map: BTreeMap<String, &RawValue>) -> BTreeMap<String, Box<RawValue>> {
+    map.into_iter()
+        .map(|(key, raw)| (key, raw.to_owned()))
+        .collect()
 }
 
 /// Inserts `token` for `doc_ref` into elasticlunr's character tree, as elasticlunr-rs does
